@@ -1,0 +1,69 @@
+"""Who is calling: the access token → an active user on a device that is not revoked."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from backend.auth import tokens
+from backend.auth.models import Device, Role, User
+from backend.config import Settings, get_settings
+from backend.database import SessionDep
+from backend.errors import Forbidden, Unauthorized
+from backend.geo.scope import Scope, scope_for
+
+_bearer = HTTPBearer(auto_error=False)
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+@dataclass
+class Caller:
+    user: User
+    device: Device
+    scope: Scope
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+    @property
+    def user_id(self) -> int:
+        assert self.user.id is not None
+        return self.user.id
+
+
+def current_caller(
+    session: SessionDep,
+    settings: SettingsDep,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """Checked on every request, so a revoked device or disabled user stops at once."""
+    if creds is None or creds.scheme.lower() != "bearer":
+        raise Unauthorized()
+    claims = tokens.read_access_token(settings, creds.credentials)
+    user = session.get(User, claims.user_id)
+    device = session.get(Device, claims.device_pk)
+    if user is None or device is None or device.user_id != user.id:
+        raise Unauthorized("登录凭证无效", code="invalid_token")
+    if not user.is_active:
+        raise Unauthorized("账号已停用，请联系县管理员", code="user_disabled")
+    if device.revoked_at is not None:
+        raise Unauthorized("此设备已被管理员停用，请联系县管理员", code="device_revoked")
+    return Caller(user=user, device=device, scope=scope_for(session, user))
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def require_role(*roles: Role):  # type: ignore[no-untyped-def]
+    def _check(caller: CurrentCaller) -> Caller:
+        if caller.user.role not in roles:
+            raise Forbidden("您的角色无权进行此操作")
+        return caller
+
+    return _check
+
+
+Admin = Annotated[Caller, Depends(require_role(Role.admin))]
+Reviewer = Annotated[Caller, Depends(require_role(Role.admin, Role.supervisor))]

@@ -1,0 +1,151 @@
+"""Logins, refresh-token rotation with reuse detection, logout and device revocation.
+
+Refresh tokens rotate on every use. The old token stays acceptable for a short grace window
+*as long as its successor has not been used*: the answer carrying the successor may have
+been lost on a bad link, and the phone retries with the token it still has. Once the
+successor has been used, the old token coming back means two holders — one of them a thief
+— so the whole family of that device is revoked and the phone must log in again.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from backend.auth import passwords, ratelimit, tokens
+from backend.auth.models import Device, RefreshToken, User
+from backend.auth.schemas import TokenAnswer, TokenRequest
+from backend.config import Settings
+from backend.errors import Forbidden, NotFound, Unauthorized
+from backend.timeutil import as_utc, utcnow
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _issue(
+    session: Session, settings: Settings, user: User, device: Device, parent_id: int | None = None
+) -> TokenAnswer:
+    raw = secrets.token_urlsafe(32)
+    assert device.id is not None
+    session.add(
+        RefreshToken(
+            device_pk=device.id,
+            parent_id=parent_id,
+            token_hash=_hash(raw),
+            expires_at=utcnow() + timedelta(days=settings.refresh_token_days),
+        )
+    )
+    session.flush()
+    assert user.id is not None
+    return TokenAnswer(
+        access_token=tokens.issue_access_token(settings, user_id=user.id, device_pk=device.id),
+        expires_in=settings.access_token_minutes * 60,
+        refresh_token=raw,
+    )
+
+
+def login(session: Session, settings: Settings, req: TokenRequest, address: str) -> TokenAnswer:
+    """Check the password (rate-limited), register the device, issue both tokens."""
+    ratelimit.check_login_allowed(settings, req.username, address)
+    user = session.exec(select(User).where(User.username == req.username)).first()
+    if not passwords.verify_password(user.password_hash if user else None, req.password):
+        ratelimit.record_login_failure(settings, req.username, address)
+        raise Unauthorized("用户名或密码错误", code="bad_credentials")
+    assert user is not None
+    if not user.is_active:
+        raise Unauthorized("账号已停用，请联系县管理员", code="user_disabled")
+    device = session.exec(
+        select(Device).where(Device.user_id == user.id, Device.device_id == req.device_id)
+    ).first()
+    if device is None:
+        assert user.id is not None
+        device = Device(user_id=user.id, device_id=req.device_id, user_agent=req.user_agent)
+        session.add(device)
+        session.flush()
+    elif device.revoked_at is not None:
+        raise Unauthorized("此设备已被管理员停用，请联系县管理员", code="device_revoked")
+    device.last_seen_at = utcnow()
+    return _issue(session, settings, user, device)
+
+
+def _revoke_family(session: Session, device_pk: int) -> None:
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.device_pk == device_pk, RefreshToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        .values(revoked_at=utcnow())
+    )
+
+
+def refresh(session: Session, settings: Settings, raw_token: str) -> TokenAnswer:
+    """Rotate a refresh token; see the module docstring for the grace window and reuse."""
+    now = utcnow()
+    token = session.exec(
+        select(RefreshToken).where(RefreshToken.token_hash == _hash(raw_token)).with_for_update()
+    ).first()
+    if token is None or token.revoked_at is not None or as_utc(token.expires_at) <= now:
+        raise Unauthorized("登录已失效，请重新登录", code="refresh_invalid")
+    device = session.get(Device, token.device_pk)
+    user = session.get(User, device.user_id) if device else None
+    if device is None or user is None or device.revoked_at is not None:
+        raise Unauthorized("此设备已被管理员停用，请联系县管理员", code="device_revoked")
+    if not user.is_active:
+        raise Unauthorized("账号已停用，请联系县管理员", code="user_disabled")
+
+    if token.used_at is not None:
+        successors = session.exec(
+            select(RefreshToken).where(RefreshToken.parent_id == token.id)
+        ).all()
+        successor_used = any(s.used_at is not None for s in successors)
+        in_grace = now - as_utc(token.used_at) <= timedelta(seconds=settings.refresh_grace_seconds)
+        if successor_used or not in_grace:
+            assert device.id is not None
+            _revoke_family(session, device.id)
+            # Committed even though the request fails: the revocation must stand.
+            session.commit()
+            raise Unauthorized("登录凭证被重复使用，已注销此设备的登录，请重新登录", code="refresh_reused")
+        # A retry after a lost answer: the unused successor is retired, a new one issued.
+        for s in successors:
+            s.revoked_at = now
+    else:
+        token.used_at = now
+    device.last_seen_at = now
+    return _issue(session, settings, user, device, parent_id=token.id)
+
+
+def logout(session: Session, device_pk: int) -> None:
+    """End this device's session: every refresh token of it stops working."""
+    _revoke_family(session, device_pk)
+
+
+def list_devices(session: Session, county_code: str, user_id: int | None) -> list[tuple[Device, User]]:
+    """Devices of the county's users, newest first."""
+    stmt = select(Device, User).join(User, User.id == Device.user_id).where(
+        User.county_code == county_code
+    )
+    if user_id is not None:
+        stmt = stmt.where(Device.user_id == user_id)
+    return list(session.exec(stmt.order_by(Device.id.desc())).all())  # type: ignore[union-attr]
+
+
+def revoke_device(session: Session, county_code: str, device_pk: int) -> Device:
+    """Revoke a device at once: its refresh tokens die and its access tokens are refused."""
+    row = session.exec(
+        select(Device, User).join(User, User.id == Device.user_id).where(Device.id == device_pk)
+    ).first()
+    if row is None or row[1].county_code != county_code:
+        raise NotFound()
+    device = row[0]
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+    _revoke_family(session, device_pk)
+    session.flush()
+    return device
+
+
+def ensure_role(user: User, *roles: str) -> None:
+    if user.role not in roles:
+        raise Forbidden("您的角色无权进行此操作")

@@ -1,0 +1,98 @@
+"""The ``minqing`` command: serve, migrate, demo, user add."""
+
+import time
+from typing import Annotated
+
+import typer
+
+from backend.config import get_settings
+
+app = typer.Typer(help="Minqing 民情: offline-first field data for resident village cadres.")
+user_app = typer.Typer(help="Manage user accounts.")
+app.add_typer(user_app, name="user")
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (alembic upgrade head)."""
+    from backend import migrate as m
+
+    m.upgrade(get_settings().database_url)
+    typer.echo("database is up to date")
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
+) -> None:
+    """Run the service with uvicorn (one process: SQLite has one writer anyway)."""
+    import uvicorn
+
+    settings = get_settings()
+    if migrate_first:
+        from backend import migrate as m
+
+        m.upgrade(settings.database_url)
+    uvicorn.run("backend.main:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(
+    seed: int = 20161,
+    villages: Annotated[int, typer.Option(help="villages in the county")] = 310,
+    reset: Annotated[bool, typer.Option(help="empty the database first")] = True,
+) -> None:
+    """Build the deterministic demo county and its demo accounts."""
+    from backend import migrate as m
+    from backend.database import get_engine
+    from backend.demo.generate import build_demo
+
+    settings = get_settings()
+    m.upgrade(settings.database_url)
+    started = time.perf_counter()
+    summary = build_demo(get_engine(), seed=seed, villages=villages, reset=reset)
+    took = time.perf_counter() - started
+    typer.echo(f"demo county built in {took:.1f}s: {summary}")
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option()],
+    role: Annotated[str, typer.Option(help="cadre | supervisor | admin")],
+    villages: Annotated[str, typer.Option(help="village codes, comma separated")] = "",
+    townships: Annotated[str, typer.Option(help="township codes, comma separated")] = "",
+    phone: Annotated[str, typer.Option()] = "",
+    name: Annotated[str, typer.Option(help="display name")] = "",
+    county: Annotated[str, typer.Option(help="county code (default: the only one)")] = "",
+) -> None:
+    """Create an account; a supervisor without --townships supervises the whole county."""
+    from backend.auth.users import UserInput, create_user
+    from backend.database import open_session
+
+    with open_session(write=True) as session:
+        try:
+            user = create_user(
+                session,
+                UserInput(
+                    username=username,
+                    password=password,
+                    role=role,
+                    villages=[v for v in villages.split(",") if v],
+                    townships=[t for t in townships.split(",") if t],
+                    phone=phone,
+                    display_name=name,
+                    county_code=county or None,
+                ),
+            )
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        session.commit()
+        typer.echo(f"created {user.role} {user.username} (id {user.id})")
+
+
+if __name__ == "__main__":
+    app()

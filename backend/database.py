@@ -1,0 +1,86 @@
+"""Engine, naming convention and the per-request unit of work.
+
+SQLite is the default county store: WAL so readers never wait for the writer,
+``synchronous=FULL`` so an acknowledged sync survives power loss, foreign keys on. We
+issue BEGIN ourselves (pysqlite's own transaction handling is turned off) so that a
+request that will write takes the write lock at the start (``BEGIN IMMEDIATE``): a
+deferred transaction that later upgrades to a writer fails at once with "database is
+locked" when another writer got in between, instead of waiting its turn.
+"""
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlmodel import Session, SQLModel
+
+from backend.config import get_settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+metadata: MetaData = SQLModel.metadata
+
+
+def _setup_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _setup_sqlite(engine)
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+@lru_cache
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+def get_engine() -> Engine:
+    return _engine_for(get_settings().database_url)
+
+
+def open_session(*, write: bool = False) -> Session:
+    """A session whose first statement opens the transaction; writers lock SQLite up front."""
+    session = Session(get_engine(), expire_on_commit=False)
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE" if write else "DEFERRED"})
+    return session
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One unit of work per request: commit when the route returns, roll back on error."""
+    session = open_session(write=request.method not in ("GET", "HEAD", "OPTIONS"))
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]

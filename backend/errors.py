@@ -1,0 +1,118 @@
+"""Typed errors and the one JSON shape every error answer has: ``{"error", "detail"}``.
+
+AppError                 base: a status code, a machine code and a message a person can act on
+├── BadRequest           400
+├── Unauthorized         401  no valid credentials (WWW-Authenticate: Bearer)
+├── Forbidden            403  authenticated, but the role may not do this
+├── NotFound             404  does not exist *or* is outside the caller's scope (no leak)
+├── Conflict             409
+├── TooLarge             413  a body, batch or list over its limit; the detail names it
+├── Unprocessable        422
+└── TooManyRequests      429  with Retry-After
+
+Inside a sync batch a bad op is a verdict in the answer, never one of these.
+"""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class AppError(Exception):
+    status_code = 500
+    code = "internal_error"
+
+    def __init__(
+        self, detail: str, *, code: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code:
+            self.code = code
+        self.headers = headers
+
+
+class BadRequest(AppError):
+    status_code, code = 400, "bad_request"
+
+
+class Unauthorized(AppError):
+    status_code, code = 401, "unauthorized"
+
+    def __init__(self, detail: str = "请先登录", *, code: str | None = None) -> None:
+        super().__init__(detail, code=code, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(AppError):
+    status_code, code = 403, "forbidden"
+
+
+class NotFound(AppError):
+    status_code, code = 404, "not_found"
+
+    def __init__(self, detail: str = "记录不存在或不在您的范围内", *, code: str | None = None):
+        super().__init__(detail, code=code)
+
+
+class Conflict(AppError):
+    status_code, code = 409, "conflict"
+
+
+class TooLarge(AppError):
+    status_code, code = 413, "too_large"
+
+
+class Unprocessable(AppError):
+    status_code, code = 422, "validation_error"
+
+
+class TooManyRequests(AppError):
+    status_code, code = 429, "too_many_requests"
+
+
+def error_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:
+    return {"error": code, "detail": detail, **extra}
+
+
+def _loc(err: dict[str, Any]) -> str:
+    return ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error, ours or the framework's, in one JSON shape."""
+
+    @app.exception_handler(AppError)
+    async def _app_error(_req: Request, exc: AppError) -> JSONResponse:
+        return JSONResponse(
+            error_body(exc.code, exc.detail), status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_req: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _loc(e), "message": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        first = errors[0] if errors else {"field": "", "message": "invalid"}
+        detail = f"输入有误: {first['field']}: {first['message']}"
+        return JSONResponse(
+            error_body("validation_error", detail, fields=errors[:50]), status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}
+        code = codes.get(exc.status_code, "http_error")
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404:
+            detail = "记录不存在或不在您的范围内"
+        return JSONResponse(
+            error_body(code, detail), status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_req: Request, _exc: Exception) -> JSONResponse:
+        return JSONResponse(error_body("internal_error", "服务器内部错误"), status_code=500)

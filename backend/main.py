@@ -1,0 +1,74 @@
+"""create_app(): the API routers, error handlers, limits and the built PWA as static files."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from backend import __version__
+from backend.auth.router import router as auth_router
+from backend.bodylimit import BodyLimitMiddleware
+from backend.config import Settings, get_settings
+from backend.database import SessionDep
+from backend.errors import install_error_handlers
+from backend.geo.router import router as geo_router
+
+
+def _mount_pwa(app: FastAPI, dist: Path) -> None:
+    index = dist / "index.html"
+    if not index.exists():
+        return
+
+    @app.get("/", include_in_schema=False)
+    def _index() -> FileResponse:
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+    @app.get("/sw.js", include_in_schema=False)
+    def _sw() -> FileResponse:
+        # The service worker must never be cached by HTTP, or updates never arrive.
+        return FileResponse(dist / "sw.js", headers={"Cache-Control": "no-cache"})
+
+    app.mount("/", StaticFiles(directory=dist), name="pwa")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Minqing 民情",
+        version=__version__,
+        description="Offline-first field data for resident village cadres.",
+    )
+    install_error_handlers(app)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz(session: SessionDep) -> dict[str, str]:
+        """Liveness with a database round trip."""
+        session.execute(text("SELECT 1"))
+        return {"status": "ok", "database": "ok"}
+
+    @app.get("/api/v1/version", tags=["health"])
+    def version() -> dict[str, str]:
+        """The service version and the sync contract it speaks."""
+        return {"version": __version__, "sync_contract": "v1"}
+
+    app.include_router(auth_router)
+    app.include_router(geo_router)
+    for module in _domain_routers():
+        app.include_router(module)
+
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    _mount_pwa(app, settings.pwa_dist)
+    return app
+
+
+def _domain_routers() -> list:  # type: ignore[type-arg]
+    """Routers of the record domains, imported here so the order of mounting is one list."""
+    from backend.conflicts.router import router as conflicts
+    from backend.households.router import router as households
+    from backend.sync.router import router as sync
+
+    return [sync, conflicts, households]

@@ -1,0 +1,7 @@
+"""Imports every table so the metadata is complete (Alembic, the engine's users)."""
+
+
+def import_all() -> None:
+    from backend.auth import models as _auth  # noqa: F401
+    from backend.geo import models as _geo  # noqa: F401
+    from backend.records import models as _records  # noqa: F401

@@ -1,0 +1,142 @@
+"""Every record type the sync engine knows, described once.
+
+The engine (backend/sync) reads only this description: the table, the schema that validates
+``data``, how the record's village (its scope) is found, whether it is an event, who may
+write it, which fields are masked and which are device-reported times. Adding a type is a
+new entry here, never a branch in the engine.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlmodel import Session, SQLModel
+
+from backend.auth.models import Role
+from backend.geo.models import VillagerGroup
+from backend.records import models as m
+
+# Checks a valid record's references beyond its schema; answers an error message or None.
+RefCheck = Callable[[Session, dict[str, Any], str], str | None]
+
+
+@dataclass(frozen=True)
+class RecordType:
+    name: str
+    model: type[SQLModel]
+    schema: type[m.DataSchema]
+    label: str  # the Chinese name, for messages
+    # Where the village comes from: a field of the data itself, or the parent record.
+    village_field: str | None = None
+    parent: tuple[str, str] | None = None  # (parent type, field holding the parent's id)
+    # Fields fixed at creation: they decide the scope, so changing them would move a record
+    # out of sight of the people who hold it.
+    immutable: frozenset[str] = frozenset()
+    # Events (visits, spot checks) are created once and corrected only by their author.
+    event: bool = False
+    writers: frozenset[str] = frozenset({Role.cadre, Role.admin})
+    readers: frozenset[str] = frozenset({Role.cadre, Role.supervisor, Role.admin})
+    # Masked for every role not in ``unmasked_roles``.
+    masked: frozenset[str] = frozenset()
+    # Times the phone reported; the engine stores ``<field>_corrected`` beside them.
+    device_times: tuple[str, ...] = ()
+    ref_checks: tuple[RefCheck, ...] = field(default=())
+
+    @property
+    def table(self) -> Table:
+        return self.model.__table__  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.schema.model_fields)
+
+    @property
+    def derived_columns(self) -> list[str]:
+        """Server-computed columns sent to phones beside the data (read-only)."""
+        extra = [f"{f}_corrected" for f in self.device_times]
+        return extra + (["clock_skew_s"] if self.device_times else [])
+
+
+UNMASKED_ROLES = frozenset({Role.cadre, Role.admin})
+
+
+def _group_in_village(session: Session, data: dict[str, Any], village_code: str) -> str | None:
+    group = data.get("group_code")
+    if group is None:
+        return None
+    found = session.execute(
+        select(VillagerGroup.village_code).where(VillagerGroup.code == group)  # type: ignore[arg-type]
+    ).scalar()
+    if found != village_code:
+        return f"村民组 {group} 不属于村 {village_code}"
+    return None
+
+
+REGISTRY: dict[str, RecordType] = {
+    t.name: t
+    for t in [
+        RecordType(
+            name="household",
+            model=m.Household,
+            schema=m.HouseholdData,
+            label="农户",
+            village_field="village_code",
+            immutable=frozenset({"village_code"}),
+            masked=frozenset({"id_number"}),
+            ref_checks=(_group_in_village,),
+        ),
+        RecordType(
+            name="member",
+            model=m.Member,
+            schema=m.MemberData,
+            label="家庭成员",
+            parent=("household", "household_id"),
+            immutable=frozenset({"household_id"}),
+            masked=frozenset({"id_number"}),
+        ),
+        RecordType(
+            name="visit",
+            model=m.Visit,
+            schema=m.VisitData,
+            label="走访记录",
+            parent=("household", "household_id"),
+            immutable=frozenset({"household_id"}),
+            event=True,
+            device_times=("occurred_at",),
+        ),
+        RecordType(
+            name="condition_map",
+            model=m.ConditionMap,
+            schema=m.ConditionMapData,
+            label="民情地图",
+            village_field="village_code",
+            immutable=frozenset({"village_code", "group_code"}),
+            ref_checks=(_group_in_village,),
+        ),
+        RecordType(
+            name="map_element",
+            model=m.MapElement,
+            schema=m.MapElementData,
+            label="地图元素",
+            parent=("condition_map", "map_id"),
+            immutable=frozenset({"map_id", "kind"}),
+        ),
+        RecordType(
+            name="spot_check",
+            model=m.SpotCheck,
+            schema=m.SpotCheckData,
+            label="电话抽查",
+            village_field="village_code",
+            immutable=frozenset({"village_code", "cadre_id"}),
+            event=True,
+            writers=frozenset({Role.supervisor, Role.admin}),
+            readers=frozenset({Role.supervisor, Role.admin}),
+            device_times=("checked_at",),
+        ),
+    ]
+}
+
+
+def get(name: str) -> RecordType | None:
+    return REGISTRY.get(name)
