@@ -1,5 +1,49 @@
-"""(being built)"""
+"""Conflict review: the open conflicts in scope, one conflict, and its resolution."""
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
 
-router = APIRouter(prefix="/api/v1", tags=["conflicts"])
+from fastapi import APIRouter, Query
+
+from backend.auth.dependencies import CurrentCaller, Reviewer, SettingsDep
+from backend.conflicts import service
+from backend.conflicts.schemas import ConflictOut, ConflictPage, ResolveAnswer, ResolveRequest
+from backend.database import SessionDep
+
+router = APIRouter(prefix="/api/v1/conflicts", tags=["conflicts"])
+
+
+@router.get("")
+def list_conflicts(
+    caller: CurrentCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+    status: Literal["open", "resolved"] | None = "open",
+    village_code: Annotated[str | None, Query(max_length=12)] = None,
+    type: Annotated[str | None, Query(max_length=20)] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ConflictPage:
+    """Conflicts in the caller's scope, filtered by status, village and record type."""
+    return service.list_conflicts(
+        session, settings, caller, status=status, village_code=village_code, type_=type,
+        offset=offset, limit=limit,
+    )
+
+
+@router.get("/{conflict_id}")
+def get_conflict(
+    conflict_id: str,
+    caller: CurrentCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> ConflictOut:
+    """One conflict: base value, both values, who and when."""
+    return service.get_conflict(session, settings, caller, conflict_id)
+
+
+@router.post("/{conflict_id}/resolve")
+def resolve(
+    conflict_id: str, body: ResolveRequest, caller: Reviewer, session: SessionDep, settings: SettingsDep
+) -> ResolveAnswer:
+    """Resolve field by field; the record gets a new version that phones pull."""
+    return service.resolve(session, settings, caller, conflict_id, body)

@@ -1,0 +1,148 @@
+"""Conflict review: list, read and resolve field by field into a new version phones pull."""
+
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from backend.auth.dependencies import Caller
+from backend.config import Settings
+from backend.errors import Conflict, NotFound, Unprocessable
+from backend.records import registry
+from backend.records.models import RecordConflict
+from backend.records.store import (
+    CONFLICTS,
+    HISTORY,
+    RecordState,
+    history_row,
+    insert_rows,
+    load_rows,
+    write_states,
+)
+from backend.sync import sequence
+from backend.sync.pull import mask_id_number
+from backend.conflicts.schemas import ConflictOut, ConflictPage, ResolveAnswer, ResolveRequest
+from backend.records.registry import UNMASKED_ROLES
+from backend.timeutil import utcnow
+
+
+def _out(row: Any, caller: Caller, settings: Settings) -> ConflictOut:
+    out = ConflictOut.model_validate(dict(row))
+    rt = registry.REGISTRY.get(out.type)
+    if rt and caller.role not in UNMASKED_ROLES:
+        for f in rt.masked & set(out.fields):
+            entry = out.fields[f]
+            for side in ("base", "stored", "incoming"):
+                entry[side] = mask_id_number(entry.get(side))
+    skew = out.incoming.get("clock_skew_s")
+    out.clock_skew_flag = skew is not None and abs(skew) > settings.clock_skew_flag_seconds
+    return out
+
+
+def list_conflicts(
+    session: Session,
+    settings: Settings,
+    caller: Caller,
+    *,
+    status: str | None,
+    village_code: str | None,
+    type_: str | None,
+    offset: int,
+    limit: int,
+) -> ConflictPage:
+    """Conflicts in the caller's scope, newest first."""
+    conds = [caller.scope.where(CONFLICTS.c.village_code)]
+    if status:
+        conds.append(CONFLICTS.c.status == status)
+    if village_code:
+        conds.append(CONFLICTS.c.village_code == village_code)
+    if type_:
+        conds.append(CONFLICTS.c.type == type_)
+    conn = session.connection()
+    total = conn.execute(select(func.count()).select_from(CONFLICTS).where(*conds)).scalar_one()
+    rows = conn.execute(
+        select(CONFLICTS).where(*conds).order_by(CONFLICTS.c.created_at.desc()).offset(offset).limit(limit)
+    ).mappings()
+    return ConflictPage(items=[_out(r, caller, settings) for r in rows], total=int(total))
+
+
+def _get(session: Session, caller: Caller, conflict_id: str) -> Any:
+    row = session.connection().execute(
+        select(CONFLICTS).where(CONFLICTS.c.id == conflict_id)
+    ).mappings().first()
+    if row is None or not caller.scope.allows(row["village_code"]):
+        raise NotFound()
+    return row
+
+
+def get_conflict(session: Session, settings: Settings, caller: Caller, conflict_id: str) -> ConflictOut:
+    """One conflict: the base value, both values, who and when."""
+    return _out(_get(session, caller, conflict_id), caller, settings)
+
+
+def resolve(
+    session: Session, settings: Settings, caller: Caller, conflict_id: str, req: ResolveRequest
+) -> ResolveAnswer:
+    """Pick per field (stored, incoming or a new value): the record gets a new version."""
+    last_seq = sequence.lock(session)  # a record writer like any push
+    row = _get(session, caller, conflict_id)
+    if row["status"] != "open":
+        raise Conflict("该冲突已处理", code="already_resolved")
+    missing = set(row["fields"]) - set(req.fields)
+    extra = set(req.fields) - set(row["fields"])
+    if missing or extra:
+        raise Unprocessable(
+            f"请为冲突的每个字段选择取值：缺少 {sorted(missing)}，多余 {sorted(extra)}"
+        )
+    rt = registry.REGISTRY[row["type"]]
+    current = load_rows(session, rt, [row["record_id"]]).get(row["record_id"])
+    if current is None:
+        raise NotFound()
+    st = RecordState(rt, row["record_id"], current, True)
+    if current["deleted"]:
+        raise Conflict(f"该{rt.label}已被删除", code="deleted")
+    chosen: dict[str, Any] = {}
+    for f, pick in req.fields.items():
+        entry = row["fields"][f]
+        chosen[f] = pick.value if pick.choice == "value" else entry[pick.choice]
+    try:
+        final = rt.schema.model_validate({**st.data, **chosen}).model_dump(mode="json")
+    except ValidationError as exc:
+        raise Unprocessable(f"取值无效: {exc.errors()[0].get('msg')}") from exc
+    now = utcnow()
+    changed = [f for f in rt.fields if final[f] != current[f]]
+    others_open = session.connection().execute(
+        select(func.count()).select_from(CONFLICTS).where(
+            CONFLICTS.c.record_id == row["record_id"],
+            CONFLICTS.c.status == "open",
+            CONFLICTS.c.id != conflict_id,
+        )
+    ).scalar_one()
+    current.update(final)
+    current["version"] += 1
+    current["has_conflict"] = bool(others_open)
+    current["updated_at"] = now
+    current["updated_by"] = caller.user_id
+    current["updated_device"] = caller.device.device_id
+    st.touched_order = 1
+    hist = history_row(
+        st, op="resolve", changed=changed, user_id=caller.user_id,
+        device_id=caller.device.device_id, at=now,
+    )
+    write_states(session, [st], sequence.take(session, last_seq, 1))
+    insert_rows(session, HISTORY, [hist])
+    resolution = {
+        "fields": {f: {"choice": p.choice, "value": chosen[f]} for f, p in req.fields.items()},
+        "version": current["version"],
+    }
+    session.connection().execute(
+        update(CONFLICTS)
+        .where(CONFLICTS.c.id == conflict_id)
+        .values(status="resolved", resolved_at=now, resolved_by=caller.user_id, resolution=resolution)
+    )
+    fresh = _get(session, caller, conflict_id)
+    return ResolveAnswer(conflict=_out(fresh, caller, settings), version=current["version"])
+
+
+__all__ = ["RecordConflict", "get_conflict", "list_conflicts", "resolve"]

@@ -1,0 +1,100 @@
+"""``GET /api/v1/sync/pull``: every record in the caller's scope changed since the cursor.
+
+The cursor is the last change-sequence number the phone has, plus a key of the set of
+villages it was computed for. When the caller's villages change (a cadre is given a new
+village), the key no longer matches and the pull starts again from the beginning of the new
+scope, so the new village arrives whole; ``scope`` tells the phone which villages to keep.
+Sequence numbers are handed out in commit order (backend/sync/sequence.py), so "seq > cursor"
+never skips a change that commits late.
+"""
+
+import base64
+import heapq
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlmodel import Session
+
+from backend.auth.dependencies import Caller
+from backend.errors import BadRequest
+from backend.records.registry import REGISTRY, UNMASKED_ROLES, RecordType
+from backend.sync.schemas import PullAnswer, PulledRecord
+
+
+def encode_cursor(seq: int, scope_key: str) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps({"s": seq, "k": scope_key})).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[int, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        obj = orjson.loads(raw)
+        seq, key = int(obj["s"]), str(obj["k"])
+    except (ValueError, KeyError, TypeError, orjson.JSONDecodeError) as exc:
+        raise BadRequest("同步游标无效，请重新完整同步", code="bad_cursor") from exc
+    if seq < 0:
+        raise BadRequest("同步游标无效，请重新完整同步", code="bad_cursor")
+    return seq, key
+
+
+def mask_id_number(value: str | None) -> str | None:
+    """Keep the region and the last two characters: enough to tell people apart, not to use."""
+    if not value:
+        return value
+    return value[:6] + "*" * (len(value) - 8) + value[-2:]
+
+
+def to_record(rt: RecordType, row: Any, mask: bool) -> PulledRecord:
+    data: dict[str, Any] | None = None
+    if not row["deleted"]:
+        data = {f: row[f] for f in rt.fields}
+        for f in rt.derived_columns:
+            v = row[f]
+            data[f] = v.isoformat() if hasattr(v, "isoformat") else v
+        if mask:
+            for f in rt.masked:
+                data[f] = mask_id_number(data[f])
+    return PulledRecord(
+        type=rt.name,
+        id=row["id"],
+        version=row["version"],
+        deleted=row["deleted"],
+        has_conflict=row["has_conflict"],
+        data=data,
+    )
+
+
+def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> PullAnswer:
+    """One page of changes after ``cursor`` in change order, from every readable type."""
+    key = caller.scope.key
+    after, reset = 0, False
+    if cursor:
+        after, cursor_key = decode_cursor(cursor)
+        if cursor_key != key:
+            after, reset = 0, True
+    mask = caller.role not in UNMASKED_ROLES
+    conn = session.connection()
+    pages = []
+    for rt in REGISTRY.values():
+        if caller.role not in rt.readers:
+            continue
+        t = rt.table
+        rows = conn.execute(
+            select(t)
+            .where(t.c.seq > after, caller.scope.where(t.c.village_code))
+            .order_by(t.c.seq)
+            .limit(limit + 1)
+        ).mappings()
+        pages.append([(r["seq"], rt.name, r) for r in rows])
+    merged = list(heapq.merge(*pages, key=lambda x: x[0]))
+    page = merged[:limit]
+    more = len(merged) > limit
+    last = page[-1][0] if page else after
+    return PullAnswer(
+        records=[to_record(REGISTRY[name], row, mask) for _, name, row in page],
+        cursor=encode_cursor(last, key),
+        more=more,
+        scope=sorted(caller.scope.village_codes) if (reset or not cursor) else None,
+        reset=reset,
+    )

@@ -1,0 +1,381 @@
+"""``POST /api/v1/sync/push``: apply a batch of ops, one verdict each (contract rules 1–8).
+
+The whole batch is one transaction (the request's unit of work): the ops' effects and their
+``sync_op`` rows — the idempotency keys — commit together or not at all, so a crash leaves
+nothing of the batch and a retry after a lost answer finds every op already answered.
+Every record writer first takes the change-sequence lock (backend/sync/sequence.py), which
+also serialises batches: two connections sending the same batch at once cannot both apply it.
+"""
+
+import time
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlmodel import Session
+
+from backend.auth.dependencies import Caller
+from backend.config import Settings
+from backend.errors import BadRequest, TooLarge
+from backend.records import registry
+from backend.records.registry import RecordType
+from backend.records.store import (
+    CONFLICTS,
+    SYNC_OPS,
+    HISTORY,
+    RecordState,
+    history_row,
+    insert_rows,
+    load_history,
+    load_rows,
+    write_states,
+)
+from backend.sync import sequence
+from backend.sync.merge import merge
+from backend.sync.schemas import Op, OpError, OpResult, PushAnswer, PushRequest
+from backend.timeutil import as_utc, utcnow
+
+NOT_FOUND = "记录不存在或不在您的范围内"
+
+
+class Rejected(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for e in exc.errors()[:5]:
+        loc = ".".join(str(p) for p in e.get("loc", ()))
+        parts.append(f"{loc}: {e.get('msg', '')}" if loc else e.get("msg", ""))
+    return "数据有误 — " + "; ".join(parts)
+
+
+def _canonical(rt: RecordType, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate against the type's schema; answer the one JSON spelling the store keeps."""
+    try:
+        return rt.schema.model_validate(data).model_dump(mode="json")
+    except ValidationError as exc:
+        raise Rejected("invalid", _validation_message(exc)) from exc
+
+
+class Batch:
+    """One push: the records it touches, in memory, until they are written at the end."""
+
+    def __init__(self, session: Session, settings: Settings, caller: Caller, req: PushRequest):
+        self.session = session
+        self.settings = settings
+        self.caller = caller
+        self.req = req
+        self.now = utcnow()
+        # Positive when the phone's clock is ahead of ours.
+        self.skew = round((as_utc(req.device_time) - self.now).total_seconds())
+        self.device = caller.device.device_id
+        self.me = (caller.user_id, self.device)
+        self.states: dict[tuple[str, str], RecordState] = {}
+        self.history_rows: list[dict[str, Any]] = []
+        self.conflict_rows: list[dict[str, Any]] = []
+        self.op_rows: list[dict[str, Any]] = []
+        self._touch = 0
+
+    # ── loading ───────────────────────────────────────────────────────────────────────
+
+    def preload(self) -> None:
+        """Current rows, parents and the history the merges need, a few queries per type."""
+        ids: dict[str, set[str]] = {}
+        for op in self.req.ops:
+            rt = registry.get(op.type)
+            if rt is None:
+                continue
+            ids.setdefault(rt.name, set()).add(op.id)
+            if rt.parent and isinstance(op.set.get(rt.parent[1]), str):
+                ids.setdefault(rt.parent[0], set()).add(op.set[rt.parent[1]])
+        for name, wanted in ids.items():
+            rt = registry.REGISTRY[name]
+            rows = load_rows(self.session, rt, wanted)
+            for rid in wanted:
+                self.states[(name, rid)] = RecordState(rt, rid, rows.get(rid), rid in rows)
+        for name in ids:
+            lowest: dict[str, int] = {}
+            for op in self.req.ops:
+                st = self.states.get((op.type, op.id))
+                if op.type == name and st is not None and st.row is not None:
+                    base = op.base_version or 1
+                    lowest[op.id] = min(lowest.get(op.id, base), base)
+            for rid, versions in load_history(self.session, name, lowest).items():
+                self.states[(name, rid)].history.update(versions)
+
+    # ── applying ──────────────────────────────────────────────────────────────────────
+
+    def observed_at(self, op: Op) -> tuple[str, datetime]:
+        """The op's time as reported, and corrected by the phone's clock skew."""
+        reported = op.recorded_at or self.req.device_time
+        return reported.isoformat(), as_utc(reported) - timedelta(seconds=self.skew)
+
+    def apply(self, op: Op) -> OpResult:
+        rt = registry.get(op.type)
+        if rt is None:
+            raise Rejected("unknown_type", f"未知的记录类型 {op.type}")
+        if self.caller.role not in rt.writers:
+            raise Rejected("forbidden", f"您的角色不能修改{rt.label}")
+        st = self.states[(rt.name, op.id)]
+        if st.row is None:
+            return self._create(rt, st, op)
+        if not self.caller.scope.allows(st.row["village_code"]):
+            raise Rejected("not_found", NOT_FOUND)
+        return self._change(rt, st, op)
+
+    def _village_of(self, rt: RecordType, data: dict[str, Any]) -> str:
+        if rt.village_field:
+            village = data[rt.village_field]
+            if not self.caller.scope.allows(village):
+                raise Rejected("out_of_scope", f"村 {village} 不在您的范围内")
+            return str(village)
+        assert rt.parent is not None
+        parent_type, parent_field = rt.parent
+        parent = self.states.get((parent_type, data[parent_field]))
+        label = registry.REGISTRY[parent_type].label
+        if parent is None or parent.row is None or not self.caller.scope.allows(
+            parent.row["village_code"]
+        ):
+            raise Rejected("unknown_parent", f"所属{label}不存在或不在您的范围内（可能尚未同步）")
+        if parent.row["deleted"]:
+            raise Rejected("parent_deleted", f"所属{label}已被删除")
+        return str(parent.row["village_code"])
+
+    def _create(self, rt: RecordType, st: RecordState, op: Op) -> OpResult:
+        if op.base_version is not None or op.delete:
+            raise Rejected("not_found", NOT_FOUND)
+        data = _canonical(rt, op.set)
+        village = self._village_of(rt, data)
+        for check in rt.ref_checks:
+            if message := check(self.session, data, village):
+                raise Rejected("invalid", message)
+        reported, observed = self.observed_at(op)
+        uid = self.caller.user_id
+        st.row = {
+            **data,
+            "id": op.id,
+            "version": 1,
+            "deleted": False,
+            "village_code": village,
+            "has_conflict": False,
+            "created_at": self.now,
+            "created_by": uid,
+            "created_device": self.device,
+            "updated_at": self.now,
+            "updated_by": uid,
+            "updated_device": self.device,
+            "seq": 0,
+            **self._derived(rt, data),
+        }
+        self._record(st, op, "create", list(data), reported, observed)
+        return OpResult(op_id=op.op_id, status="applied", id=op.id, version=1)
+
+    def _change(self, rt: RecordType, st: RecordState, op: Op) -> OpResult:
+        assert st.row is not None
+        if rt.event and st.row["created_by"] != self.caller.user_id:
+            raise Rejected("event_immutable", f"{rt.label}只能由记录人更正")
+        # A create whose id already exists (another device made it): merge against v1
+        # rather than make a second row or lose either side.
+        base_version = op.base_version or 1
+        version = st.row["version"]
+        if base_version > version:
+            raise Rejected("bad_base_version", f"基础版本 {base_version} 比服务器版本 {version} 新")
+        if op.delete:
+            if not st.row["deleted"]:
+                self._bump(st)
+                st.row["deleted"] = True
+                reported, observed = self.observed_at(op)
+                self._record(st, op, "delete", [], reported, observed)
+            return OpResult(op_id=op.op_id, status="applied", id=op.id, version=st.row["version"])
+        if st.row["deleted"]:
+            raise Rejected("deleted", f"该{rt.label}已被删除，修改未保存")
+        current = st.data
+        touched = {**op.set, **dict.fromkeys(op.unset)}
+        candidate = _canonical(rt, {**current, **touched})
+        for f in touched:
+            if f in rt.immutable and candidate[f] != current[f]:
+                raise Rejected("immutable_field", f"字段 {f} 创建后不能修改")
+        base = st.history.get(base_version)
+        if base is None and base_version != version:
+            raise Rejected("bad_base_version", f"找不到基础版本 {base_version}")
+        reported, observed = self.observed_at(op)
+        outcome = merge(
+            current=current,
+            base=base.data if base else current,
+            since_base=[v for n, v in st.history.items() if n > base_version],
+            incoming={f: candidate[f] for f in touched},
+            me=self.me,
+            observed_at=observed,
+        )
+        final = _canonical(rt, outcome.data)
+        changed = [f for f in rt.fields if final[f] != current[f]]
+        conflict_id = None
+        if changed or outcome.conflicts:
+            self._bump(st)
+            st.row.update(final)
+            if any(f in changed for f in rt.device_times):
+                st.row.update(self._derived(rt, final))
+            if outcome.conflicts:
+                st.row["has_conflict"] = True
+                conflict_id = self._conflict(rt, st, op, base_version, outcome.conflicts, observed)
+            self._record(st, op, "update", changed, reported, observed)
+        return OpResult(
+            op_id=op.op_id,
+            status=outcome.status,  # type: ignore[arg-type]
+            id=op.id,
+            version=st.row["version"],
+            conflict_id=conflict_id,
+        )
+
+    # ── bookkeeping ───────────────────────────────────────────────────────────────────
+
+    def _derived(self, rt: RecordType, data: dict[str, Any]) -> dict[str, Any]:
+        """Device-reported times corrected by the phone's clock skew (attendance evidence)."""
+        out: dict[str, Any] = {}
+        for f in rt.device_times:
+            value = data.get(f)
+            corrected = (
+                as_utc(datetime.fromisoformat(value)) - timedelta(seconds=self.skew)
+                if value
+                else None
+            )
+            out[f"{f}_corrected"] = corrected
+        if rt.device_times:
+            out["clock_skew_s"] = self.skew
+        return out
+
+    def _bump(self, st: RecordState) -> None:
+        assert st.row is not None
+        st.row["version"] += 1
+        st.row["updated_at"] = self.now
+        st.row["updated_by"] = self.caller.user_id
+        st.row["updated_device"] = self.device
+
+    def _record(
+        self, st: RecordState, op: Op, kind: str, changed: list[str], reported: str, observed: datetime
+    ) -> None:
+        self._touch += 1
+        st.touched_order = self._touch
+        self.history_rows.append(
+            history_row(
+                st,
+                op=kind,
+                changed=changed,
+                user_id=self.caller.user_id,
+                device_id=self.device,
+                at=self.now,
+                op_id=op.op_id,
+                recorded_at=reported,
+                observed_at=observed,
+                clock_skew_s=self.skew,
+            )
+        )
+
+    def _conflict(
+        self,
+        rt: RecordType,
+        st: RecordState,
+        op: Op,
+        base_version: int,
+        fields: dict[str, dict[str, Any]],
+        observed: datetime,
+    ) -> str:
+        assert st.row is not None
+        conflict_id = str(uuid.uuid4())
+        first = next(iter(fields.values()))["stored_by"]
+        self.conflict_rows.append(
+            {
+                "id": conflict_id,
+                "type": rt.name,
+                "record_id": st.id,
+                "village_code": st.row["village_code"],
+                "status": "open",
+                "fields": fields,
+                "base_version": base_version,
+                "version": st.row["version"],
+                "stored": first,
+                "incoming": {
+                    "user_id": self.caller.user_id,
+                    "device_id": self.device,
+                    "op_id": op.op_id,
+                    "observed_at": observed.isoformat(),
+                    "clock_skew_s": self.skew,
+                },
+                "created_at": self.now,
+                "resolved_at": None,
+                "resolved_by": None,
+                "resolution": None,
+            }
+        )
+        return conflict_id
+
+    def answer(self, op: Op, result: OpResult) -> None:
+        self.op_rows.append(
+            {
+                "op_id": op.op_id,
+                "batch_id": self.req.batch_id,
+                "user_id": self.caller.user_id,
+                "device_id": self.device,
+                "type": op.type[:20],
+                "record_id": op.id,
+                "status": result.status,
+                "result": result.model_dump(mode="json"),
+                "at": self.now,
+            }
+        )
+
+    def write(self, last_seq: int) -> None:
+        touched = [s for s in self.states.values() if s.touched_order is not None]
+        first = sequence.take(self.session, last_seq, len(touched))
+        write_states(self.session, touched, first)
+        insert_rows(self.session, HISTORY, self.history_rows)
+        insert_rows(self.session, CONFLICTS, self.conflict_rows)
+        insert_rows(self.session, SYNC_OPS, self.op_rows)
+
+
+def push(session: Session, settings: Settings, caller: Caller, req: PushRequest) -> PushAnswer:
+    """Apply a batch in order; every op gets one verdict; nothing half-done survives."""
+    limit = settings.max_ops_per_batch
+    if len(req.ops) > limit:
+        raise TooLarge(f"每批最多 {limit} 条操作，本批有 {len(req.ops)} 条，请分批同步")
+    if req.device_id != caller.device.device_id:
+        raise BadRequest("device_id 与登录的设备不符", code="device_mismatch")
+    last_seq = sequence.lock(session)
+    batch = Batch(session, settings, caller, req)
+    op_ids = [op.op_id for op in req.ops]
+    seen: dict[str, dict[str, Any]] = {
+        r.op_id: r.result
+        for r in session.connection().execute(
+            select(SYNC_OPS.c.op_id, SYNC_OPS.c.result).where(SYNC_OPS.c.op_id.in_(op_ids))
+        )
+    }
+    batch.preload()
+    results: list[OpResult] = []
+    for op in req.ops:
+        if op.op_id in seen:
+            first = seen[op.op_id]
+            results.append(
+                OpResult.model_validate({**first, "status": "duplicate", "first_status": first["status"]})
+            )
+            continue
+        try:
+            result = batch.apply(op)
+        except Rejected as exc:
+            result = OpResult(
+                op_id=op.op_id, status="rejected", id=op.id, error=OpError(code=exc.code, message=exc.message)
+            )
+        batch.answer(op, result)
+        seen[op.op_id] = result.model_dump(mode="json")
+        results.append(result)
+    if settings.environment == "test" and settings.failpoint_push_sleep_s:
+        time.sleep(settings.failpoint_push_sleep_s)  # a window to SIGKILL the server in
+    batch.write(last_seq)
+    caller.device.last_sync_at = batch.now
+    caller.device.clock_skew_s = batch.skew
+    return PushAnswer(server_time=batch.now, clock_skew_s=batch.skew, results=results)
