@@ -1,5 +1,36 @@
-"""(being built)"""
+"""County read APIs: households by village, group and status; one household's file."""
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
 
-router = APIRouter(prefix="/api/v1", tags=["households"])
+from fastapi import APIRouter, Query
+
+from backend.auth.dependencies import CurrentCaller
+from backend.database import SessionDep
+from backend.households import service
+from backend.households.schemas import HouseholdFile, HouseholdPage
+
+router = APIRouter(prefix="/api/v1/households", tags=["households"])
+
+
+@router.get("")
+def list_households(
+    caller: CurrentCaller,
+    session: SessionDep,
+    village_code: Annotated[str | None, Query(max_length=12)] = None,
+    group_code: Annotated[str | None, Query(max_length=15)] = None,
+    status: Literal["not_out", "out", "monitored"] | None = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> HouseholdPage:
+    """Households in the caller's scope, filtered and searched, a page at a time."""
+    return service.list_households(
+        session, caller, village_code=village_code, group_code=group_code, status=status, q=q,
+        offset=offset, limit=limit,
+    )
+
+
+@router.get("/{household_id}")
+def household_file(household_id: str, caller: CurrentCaller, session: SessionDep) -> HouseholdFile:
+    """One household's family file: members, visits and version history."""
+    return service.household_file(session, caller, household_id)

@@ -1,0 +1,83 @@
+"""Pull: change order, scope, tombstones, conflicts flagged, new villages arrive whole."""
+
+import gzip
+
+from sqlalchemy import insert
+
+from backend.auth.models import UserVillage
+from backend.database import open_session
+from tests.conftest import County
+from tests.sync.phone import Phone, household, new_id
+
+
+def seed(phone: Phone, village: str, n: int) -> list[str]:
+    ids = [new_id() for _ in range(n)]
+    phone.push_ok([phone.op("household", i, household(village, head_name=f"户{k}")) for k, i in enumerate(ids)])
+    return ids
+
+
+def test_pages_in_change_order_without_gaps(client, county: County) -> None:
+    a = Phone(client, "cadre_a", "d-a1")
+    ids = seed(a, county.village_a, 25)
+    records, cursor = a.pull_all(limit=7)
+    assert [r["id"] for r in records] == ids
+    again, _ = a.pull_all(cursor)
+    assert again == []
+
+
+def test_only_the_callers_scope(client, county: County) -> None:
+    a, c = Phone(client, "cadre_a", "d-a1"), Phone(client, "cadre_c", "d-c1")
+    seed(a, county.village_a, 3)
+    seed(c, county.village_c, 2)
+    assert len(a.pull_all()[0]) == 3
+    assert len(c.pull_all()[0]) == 2
+    sup = Phone(client, "super_t1", "d-s1")
+    records = sup.pull_all()[0]
+    assert len(records) == 3
+    # supervisors do not need ID numbers: masked; cadres see them whole
+    assert records[0]["data"]["id_number"] == "520623**********2X"
+    assert a.pull_all()[0][0]["data"]["id_number"] == "52062319650312002X"
+
+
+def test_a_new_village_arrives_whole(client, county: County) -> None:
+    a, b = Phone(client, "cadre_a", "d-a1"), Phone(client, "cadre_b", "d-b1")
+    seed(b, county.village_b, 4)
+    seed(a, county.village_a, 2)
+    first, cursor = a.pull_all()
+    assert len(first) == 2
+    with open_session(write=True) as s:
+        s.execute(insert(UserVillage).values(user_id=county.users["cadre_a"], village_code=county.village_b))
+        s.commit()
+    r = client.get("/api/v1/sync/pull", params={"cursor": cursor}, headers=a.headers).json()
+    assert r["reset"] is True
+    assert sorted(r["scope"]) == [county.village_a, county.village_b]
+    assert len(r["records"]) == 6
+
+
+def test_conflict_flag_travels(client, county: County) -> None:
+    a, b = Phone(client, "cadre_a", "d-a1"), Phone(client, "cadre_a2", "d-a2")
+    hid = new_id()
+    a.push_ok([a.op("household", hid, household(county.village_a))])
+    a.push_ok([a.op("household", hid, {"income_per_head": 1}, base=1)])
+    b.push_ok([b.op("household", hid, {"income_per_head": 2}, base=1)])
+    records, _ = b.pull_all()
+    assert records[-1]["has_conflict"] is True
+
+
+def test_answers_are_gzipped(client, county: County) -> None:
+    a = Phone(client, "cadre_a", "d-a1")
+    seed(a, county.village_a, 30)
+    r = client.get("/api/v1/sync/pull", headers={**a.headers, "Accept-Encoding": "gzip"})
+    assert r.headers["content-encoding"] == "gzip"
+    assert len(r.content) > 0  # httpx decoded it
+    raw = client.build_request("GET", "/api/v1/sync/pull", headers={**a.headers, "Accept-Encoding": "gzip"})
+    resp = client.send(raw, stream=True)
+    body = b"".join(resp.iter_raw())
+    assert len(gzip.decompress(body)) > len(body) * 2
+
+
+def test_bad_cursor_is_a_clear_400(client, county: County) -> None:
+    a = Phone(client, "cadre_a", "d-a1")
+    r = client.get("/api/v1/sync/pull", params={"cursor": "not-a-cursor"}, headers=a.headers)
+    assert r.status_code == 400
+    assert r.json()["error"] == "bad_cursor"
