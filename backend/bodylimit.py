@@ -30,28 +30,40 @@ class BodyLimitMiddleware:
             await self._refuse(send)
             return
         seen = 0
-        started = False
+        started = False  # the app began its own answer
+        refused = False  # we answered 413 ourselves
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    # Answer at once rather than from the except clause below: a framework
+                    # may catch the exception and answer for itself (FastAPI turns any error
+                    # while reading a body into a 400), and that answer is then dropped.
+                    if not started and not refused:
+                        refused = True
+                        await self._refuse(send)
                     raise _BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await self._refuse(send)
+        except Exception as exc:
+            if refused:
+                return  # the 413 has gone out; whatever the app made of the refusal is moot
+            if isinstance(exc, _BodyTooLarge):
+                return  # over the limit after the app began its own answer: nothing to add
+            raise
 
     async def _refuse(self, send: Send) -> None:
         body: Any = orjson.dumps(
