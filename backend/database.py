@@ -83,4 +83,7 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the commit runs when the route returns, *before* the answer is sent.
+# With the default (request) scope FastAPI sends the answer first and commits after, so a
+# phone could be told "applied" for a batch whose commit then fails: an acknowledged loss.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

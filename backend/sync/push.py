@@ -373,9 +373,10 @@ def push(session: Session, settings: Settings, caller: Caller, req: PushRequest)
         batch.answer(op, result)
         seen[op.op_id] = result.model_dump(mode="json")
         results.append(result)
-    if settings.environment == "test" and settings.failpoint_push_sleep_s:
-        time.sleep(settings.failpoint_push_sleep_s)  # a window to SIGKILL the server in
     batch.write(last_seq)
+    if settings.environment == "test" and settings.failpoint_push_sleep_s:
+        # Written but not committed: a window for tests to SIGKILL the server in.
+        time.sleep(settings.failpoint_push_sleep_s)
     caller.device.last_sync_at = batch.now
     caller.device.clock_skew_s = batch.skew
     return PushAnswer(server_time=batch.now, clock_skew_s=batch.skew, results=results)
