@@ -1,0 +1,90 @@
+import { useEffect, useState } from 'preact/hooks';
+import { html, go } from './ui/common.js';
+import { useApp, setState } from './state.js';
+import { shortTime } from './labels.js';
+import { sync } from './sync.js';
+import { Login } from './ui/login.js';
+import { Home, Village, Households } from './ui/lists.js';
+import { FamilyFile, HouseholdForm, MemberForm } from './ui/household.js';
+import { VisitForm } from './ui/visit.js';
+import { Outbox } from './ui/outbox.js';
+import { Settings } from './ui/settings.js';
+import { applyUpdate } from './swreg.js';
+
+function useRoute() {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const on = () => {
+      setHash(location.hash);
+      window.scrollTo(0, 0);
+    };
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return hash.replace(/^#/, '') || '/';
+}
+
+const ROUTES = [
+  [/^\/$/, () => html`<${Home} />`],
+  [/^\/v\/([^/]+)$/, (v) => html`<${Village} village=${v} />`],
+  [/^\/v\/([^/]+)\/g\/([^/]+)$/, (v, g) => html`<${Households} village=${v} group=${g} />`],
+  [/^\/v\/([^/]+)\/g\/([^/]+)\/new$/, (v, g) => html`<${HouseholdForm} village=${v} group=${g} />`],
+  [/^\/h\/([^/]+)$/, (id) => html`<${FamilyFile} id=${id} />`],
+  [/^\/h\/([^/]+)\/edit$/, (id) => html`<${HouseholdForm} id=${id} />`],
+  [/^\/h\/([^/]+)\/m\/([^/]+)$/, (id, m) => html`<${MemberForm} household=${id} id=${m} />`],
+  [/^\/h\/([^/]+)\/visit$/, (id) => html`<${VisitForm} household=${id} />`],
+  [/^\/outbox$/, () => html`<${Outbox} />`],
+  [/^\/settings$/, () => html`<${Settings} />`],
+];
+
+function StatusBar() {
+  const s = useApp();
+  const waiting = s.pending + s.rejected;
+  return html`<div class="status" role="status">
+    <a class="counts" href="#/outbox">
+      <span class=${'pending' + (s.pending ? ' has' : '')} data-testid="pending">待同步 ${s.pending}</span>
+      ${s.rejected ? html`<span class="rejected" data-testid="rejected">需处理 ${s.rejected}</span>` : null}
+      <span class="last" data-testid="last-sync">上次同步 ${shortTime(s.lastSync)}</span>
+    </a>
+    <button class="sync" disabled=${s.syncing} onClick=${() => sync('button')} data-testid="sync">
+      ${s.syncing ? '同步中…' : '同步'}
+    </button>
+    ${s.syncing
+      ? html`<div class="progress">
+          <progress value=${s.phase === 'pull' ? s.pages : undefined} max=${s.pages + (s.more ? 1 : 0) || 1}></progress>
+          <span>${s.phase === 'push' ? '正在上传修改…' : `正在下载：已收到 ${s.pulled} 条`}</span>
+        </div>`
+      : s.syncError
+        ? html`<div class="sync-error" data-testid="sync-error">${s.syncError}${waiting ? '，修改已保存在本机' : ''}</div>`
+        : null}
+  </div>`;
+}
+
+export function App() {
+  const s = useApp();
+  const path = useRoute();
+  let screen = null;
+  if (s.auth === 'unknown') screen = html`<p class="empty">正在打开…</p>`;
+  else if (s.auth === 'login') screen = html`<${Login} />`;
+  else {
+    for (const [re, make] of ROUTES) {
+      const m = path.match(re);
+      if (m) {
+        // keyed by the path: a new screen starts with fresh state (search, form)
+        screen = html`<div class="screen" key=${path}>${make(...m.slice(1).map(decodeURIComponent))}</div>`;
+        break;
+      }
+    }
+    if (!screen) screen = html`<p class="empty">页面不存在。<a href="#/">回首页</a></p>`;
+  }
+  return html`
+    ${s.auth === 'in' ? html`<${StatusBar} />` : null}
+    <main>${screen}</main>
+    ${s.updateReady
+      ? html`<button class="update" onClick=${applyUpdate} data-testid="update">有新版本，点此更新</button>`
+      : null}
+    ${s.toast ? html`<div class="toast" role="alert">${s.toast}</div>` : null}
+  `;
+}
+
+export { go, setState };

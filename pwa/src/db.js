@@ -1,0 +1,103 @@
+// The phone's store: one IndexedDB database, one DB_VERSION, one upgrade function.
+//
+//   meta       key → value: device id, tokens, user, villages, pull cursor, last sync
+//   records    [type, id] → {type, id, version, server, data, deleted, has_conflict, village, hh}
+//                version: the server's version (0 while the record exists only here)
+//                server:  the data as last pulled (null while only here)
+//                data:    what the cadre sees = server + the pending ops of the outbox
+//   outbox     seq (auto) → an op of the sync contract, plus {state, error, chained}
+//                state: "pending" | "rejected"; ops leave the store only on a verdict or
+//                an explicit discard
+//   conflicts  id → the server's conflict (both values of each field), by record_id
+import { openDB } from 'idb';
+
+export const DB_NAME = 'minqing';
+export const DB_VERSION = 1;
+
+let dbPromise = null;
+
+export function upgrade(db, oldVersion) {
+  // Each step brings a database of version n to n + 1; a fresh one runs them all.
+  if (oldVersion < 1) {
+    db.createObjectStore('meta');
+    const records = db.createObjectStore('records', { keyPath: ['type', 'id'] });
+    records.createIndex('village', ['type', 'village']);
+    records.createIndex('hh', ['type', 'hh']);
+    const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+    outbox.createIndex('record', ['type', 'id']);
+    const conflicts = db.createObjectStore('conflicts', { keyPath: 'id' });
+    conflicts.createIndex('record', 'record_id');
+  }
+}
+
+export function db() {
+  if (!dbPromise) {
+    dbPromise = openDB(DB_NAME, DB_VERSION, {
+      upgrade,
+      blocked() {},
+      blocking() {
+        // A newer version of the app wants to upgrade: let it.
+        dbPromise?.then((d) => d.close());
+        dbPromise = null;
+      },
+    });
+  }
+  return dbPromise;
+}
+
+export async function getMeta(key) {
+  return (await db()).get('meta', key);
+}
+
+export async function setMeta(key, value) {
+  const d = await db();
+  await d.put('meta', value, key);
+}
+
+export async function delMeta(key) {
+  const d = await db();
+  await d.delete('meta', key);
+}
+
+// Where a record is filed locally: households by village, members and visits by household.
+export function placeOf(type, data) {
+  if (!data) return { village: '', hh: '' };
+  return {
+    village: data.village_code || '',
+    hh: type === 'household' ? '' : data.household_id || '',
+  };
+}
+
+export function makeUuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+// The phone's local time as ISO 8601 with its offset, e.g. 2026-11-20T18:02:11+08:00.
+export function isoLocal(d = new Date()) {
+  const p = (n) => String(n).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const a = Math.abs(off);
+  return (
+    `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T` +
+    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}` +
+    `${sign}${p(Math.floor(a / 60))}:${p(a % 60)}`
+  );
+}
+
+export async function deviceId() {
+  const d = await db();
+  const tx = d.transaction('meta', 'readwrite');
+  let id = await tx.store.get('device_id');
+  if (!id) {
+    id = makeUuid();
+    await tx.store.put(id, 'device_id');
+  }
+  await tx.done;
+  return id;
+}

@@ -1,0 +1,162 @@
+// Local records and the outbox. A save is one IndexedDB transaction over both stores: the
+// screen says 已保存 only after it completes, so a change is either on disk and queued, or
+// not made at all.
+import { db, isoLocal, makeUuid, placeOf } from './db.js';
+
+const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+// A record's data with ops applied in order (set, then unset).
+export function fold(data, ops) {
+  let out = data ? { ...data } : null;
+  for (const op of ops) {
+    if (op.delete) return { ...(out || {}), __deleted: true };
+    out = { ...(out || {}), ...op.set };
+    for (const k of op.unset || []) delete out[k];
+  }
+  return out;
+}
+
+async function opsOf(ob, type, id) {
+  const ops = await ob.index('record').getAll([type, id]);
+  return ops.sort((a, b) => a.seq - b.seq);
+}
+
+// Save a new record or the changed fields of one; answers the op queued (null: nothing changed).
+export async function saveRecord(type, id, values) {
+  const d = await db();
+  const tx = d.transaction(['records', 'outbox'], 'readwrite');
+  const rs = tx.objectStore('records');
+  const ob = tx.objectStore('outbox');
+  const rec = await rs.get([type, id]);
+  const earlier = await opsOf(ob, type, id);
+  const now = isoLocal();
+  let op;
+  if (!rec || (!rec.version && !earlier.length)) {
+    // A create carries the whole data; its base is null.
+    op = { op_id: makeUuid(), type, id, base_version: null, set: { ...values }, unset: [], delete: false };
+  } else {
+    const set = {};
+    for (const [k, v] of Object.entries(values)) if (!same(rec.data?.[k], v)) set[k] = v;
+    if (!Object.keys(set).length) {
+      await tx.done;
+      return null;
+    }
+    const last = earlier[earlier.length - 1];
+    if (last && last.state === 'rejected') {
+      // Retry after edit: the rejected change and this one go again as one new op (a new
+      // op_id: the server answers a known op_id with its first verdict).
+      op = { ...last, op_id: makeUuid(), set: { ...last.set, ...set }, state: 'pending', error: null };
+    } else {
+      // After an earlier op still in the outbox, the base is that op's result (filled in
+      // when its verdict arrives); otherwise the version this phone has.
+      op = {
+        op_id: makeUuid(),
+        type,
+        id,
+        base_version: earlier.length ? null : rec.version,
+        chained: earlier.length > 0,
+        set,
+        unset: [],
+        delete: false,
+      };
+    }
+  }
+  op.recorded_at = now;
+  op.state = 'pending';
+  op.error = op.error || null;
+  await ob.put(op);
+  const data = { ...(rec?.data || {}), ...values };
+  let place = placeOf(type, data);
+  if (type !== 'household' && data.household_id) {
+    const hh = await rs.get(['household', data.household_id]);
+    place = { village: hh?.village || '', hh: data.household_id };
+  }
+  await rs.put({
+    type,
+    id,
+    version: rec?.version || 0,
+    server: rec?.server || null,
+    has_conflict: rec?.has_conflict || false,
+    deleted: false,
+    ...place,
+    data,
+  });
+  await tx.done;
+  return op;
+}
+
+export async function getRecord(type, id) {
+  return (await db()).get('records', [type, id]);
+}
+
+export async function households(village) {
+  const d = await db();
+  return d.getAllFromIndex('records', 'village', ['household', village]);
+}
+
+export async function childrenOf(type, householdId) {
+  const d = await db();
+  return d.getAllFromIndex('records', 'hh', [type, householdId]);
+}
+
+export async function conflictsOf(recordIds) {
+  const d = await db();
+  const out = [];
+  for (const id of recordIds) out.push(...(await d.getAllFromIndex('conflicts', 'record', id)));
+  return out;
+}
+
+export async function outboxAll() {
+  return (await db()).getAll('outbox');
+}
+
+export async function counts() {
+  const ops = await outboxAll();
+  return { pending: ops.filter((o) => o.state !== 'rejected').length, rejected: ops.filter((o) => o.state === 'rejected').length };
+}
+
+export async function recordIdsWithOps() {
+  const ops = await outboxAll();
+  return new Set(ops.map((o) => o.id));
+}
+
+// Send a rejected op again as it is (a new op_id, or the server would repeat its verdict).
+export async function retryOp(seq) {
+  const d = await db();
+  const tx = d.transaction('outbox', 'readwrite');
+  const op = await tx.store.get(seq);
+  if (op && op.state === 'rejected') await tx.store.put({ ...op, op_id: makeUuid(), state: 'pending', error: null });
+  await tx.done;
+}
+
+// Drop an op by the cadre's explicit choice. A dropped create takes the record's later
+// ops with it (they cannot apply to a record the server never had).
+export async function discardOp(seq) {
+  const d = await db();
+  const tx = d.transaction(['records', 'outbox'], 'readwrite');
+  const rs = tx.objectStore('records');
+  const ob = tx.objectStore('outbox');
+  const op = await ob.get(seq);
+  if (!op) return tx.done;
+  const rec = await rs.get([op.type, op.id]);
+  let rest = (await opsOf(ob, op.type, op.id)).filter((o) => o.seq !== seq);
+  if (!rec || !rec.version) {
+    if (op.base_version === null && !op.chained) {
+      for (const o of rest) await ob.delete(o.seq);
+      rest = [];
+      await rs.delete([op.type, op.id]);
+      return tx.done;
+    }
+  }
+  // The next op of the chain now starts from what the server has.
+  if (rest.length && rest[0].chained && op.seq < rest[0].seq) {
+    const head = rest[0];
+    const isHead = !(await opsOf(ob, op.type, op.id)).some((o) => o.seq < op.seq);
+    if (isHead) await ob.put({ ...head, chained: false, base_version: rec?.version || null });
+  }
+  await ob.delete(seq);
+  if (rec) await rs.put({ ...rec, data: fold(rec.server, rest) || rec.data });
+  return tx.done;
+}
+
+export { fold as applyOps };

@@ -1,0 +1,273 @@
+// Sync: push the outbox, then pull pages of changes. Runs from the page (start, `online`,
+// a timer, the 同步 button), never from Background Sync; one run at a time per phone.
+//
+// Ops of one record form a line: only the first waiting op of each record goes in a batch,
+// and its verdict's version becomes the base of the next one. Ops of different records go
+// together, in the order they were made (a household's create before its members').
+import { ApiError, LoginNeeded, NetworkError, api } from './api.js';
+import { db, deviceId, getMeta, isoLocal, makeUuid, setMeta } from './db.js';
+import { counts, fold } from './store.js';
+import { bump, getState, setState } from './state.js';
+
+const MAX_BATCH = 500;
+const PULL_LIMIT = 500;
+const DONE = new Set(['applied', 'merged', 'conflict', 'duplicate']);
+
+export async function refreshCounts() {
+  setState(await counts());
+}
+
+function wire(op) {
+  return {
+    op_id: op.op_id,
+    type: op.type,
+    id: op.id,
+    base_version: op.base_version,
+    set: op.set,
+    unset: op.unset || [],
+    delete: !!op.delete,
+    recorded_at: op.recorded_at,
+  };
+}
+
+async function nextBatch(limit) {
+  const d = await db();
+  const all = await d.getAll('outbox'); // in seq order
+  const seen = new Set();
+  const batch = [];
+  for (const op of all) {
+    const key = `${op.type}/${op.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key); // later ops of this record wait for this one's verdict
+    if (op.state !== 'pending') continue; // a rejected op holds its line until dealt with
+    batch.push(op);
+    if (batch.length >= limit) break;
+  }
+  return batch;
+}
+
+// Apply a batch's verdicts in one transaction.
+async function settle(batch, results) {
+  const byOp = new Map(results.map((r) => [r.op_id, r]));
+  const d = await db();
+  const tx = d.transaction(['records', 'outbox', 'conflicts'], 'readwrite');
+  const rs = tx.objectStore('records');
+  const ob = tx.objectStore('outbox');
+  const cs = tx.objectStore('conflicts');
+  let done = 0;
+  for (const op of batch) {
+    const r = byOp.get(op.op_id);
+    if (!r) continue; // no verdict: it stays pending and goes again
+    if (DONE.has(r.status) && !r.error && r.version) {
+      done++;
+      await ob.delete(op.seq);
+      const rec = await rs.get([op.type, op.id]);
+      if (rec) {
+        const server = { ...(rec.server || {}), ...op.set };
+        await rs.put({ ...rec, version: Math.max(rec.version || 0, r.version), server });
+      }
+      const later = (await ob.index('record').getAll([op.type, op.id])).sort((a, b) => a.seq - b.seq);
+      if (later.length && later[0].chained) {
+        await ob.put({ ...later[0], chained: false, base_version: r.version });
+      }
+      if (r.status === 'conflict' && r.conflict_id) {
+        // A placeholder with what this phone sent, until the open conflicts are fetched.
+        await cs.put({ id: r.conflict_id, type: op.type, record_id: op.id, status: 'open', fields: null, mine: op.set });
+      }
+    } else {
+      // rejected (or a duplicate of an op first rejected): kept, with the server's words
+      const err = r.error || { code: r.status, message: '服务器未接受此修改' };
+      await ob.put({ ...op, state: 'rejected', error: err, rejected_at: isoLocal() });
+    }
+  }
+  await tx.done;
+  return done;
+}
+
+async function pushBatch(batch) {
+  const body = {
+    device_id: await deviceId(),
+    batch_id: makeUuid(),
+    device_time: isoLocal(),
+    ops: batch.map(wire),
+  };
+  return api('POST', '/api/v1/sync/push', body);
+}
+
+// A whole batch refused (413, or 422 for an op the schema cannot read) is split in halves
+// until the one op at fault is found: it alone is marked rejected, the others go through.
+async function pushSplitting(batch) {
+  try {
+    const answer = await pushBatch(batch);
+    if (answer.clock_skew_s !== undefined) await setMeta('clock_skew_s', answer.clock_skew_s);
+    return settle(batch, answer.results || []);
+  } catch (e) {
+    if (!(e instanceof ApiError) || ![413, 422, 400].includes(e.status)) throw e;
+    if (batch.length === 1) {
+      return settle(batch, [
+        { op_id: batch[0].op_id, status: 'rejected', error: { code: e.code, message: e.message } },
+      ]);
+    }
+    const half = Math.ceil(batch.length / 2);
+    return (await pushSplitting(batch.slice(0, half))) + (await pushSplitting(batch.slice(half)));
+  }
+}
+
+export async function push() {
+  let total = 0;
+  for (let round = 0; round < 50; round++) {
+    const batch = await nextBatch(MAX_BATCH);
+    if (!batch.length) break;
+    setState({ phase: 'push' });
+    const before = (await counts()).pending;
+    total += await pushSplitting(batch);
+    await refreshCounts();
+    if ((await counts()).pending >= before) break; // no progress: do not spin
+  }
+  return total;
+}
+
+async function applyPage(records) {
+  const d = await db();
+  const tx = d.transaction(['records', 'outbox', 'meta'], 'readwrite');
+  const rs = tx.objectStore('records');
+  const ob = tx.objectStore('outbox');
+  const meta = tx.objectStore('meta');
+  const flagged = new Set((await meta.get('flagged')) || []);
+  for (const p of records) {
+    if (p.has_conflict && !p.deleted) flagged.add(p.id);
+    else flagged.delete(p.id);
+    const key = [p.type, p.id];
+    const ops = (await ob.index('record').getAll(key)).sort((a, b) => a.seq - b.seq);
+    const old = await rs.get(key);
+    if (old && old.version > p.version) continue; // we already know newer
+    if (p.deleted) {
+      if (!ops.length) await rs.delete(key);
+      else if (old) await rs.put({ ...old, version: p.version, deleted: true, server: null });
+      continue;
+    }
+    let village = p.data.village_code || '';
+    const hh = p.type === 'household' ? '' : p.data.household_id || '';
+    if (!village && hh) village = (await rs.get(['household', hh]))?.village || '';
+    // What the cadre sees: the server's record with this phone's waiting ops on top.
+    const data = fold(p.data, ops);
+    await rs.put({
+      type: p.type,
+      id: p.id,
+      version: p.version,
+      server: p.data,
+      data,
+      deleted: false,
+      has_conflict: !!p.has_conflict,
+      village,
+      hh,
+    });
+  }
+  await meta.put([...flagged], 'flagged');
+  await tx.done;
+}
+
+// Records of villages no longer in the cadre's scope are dropped (unless ops still wait).
+async function keepScope(scope) {
+  const keep = new Set(scope);
+  const d = await db();
+  const tx = d.transaction(['records', 'outbox'], 'readwrite');
+  const waiting = new Set((await tx.objectStore('outbox').getAll()).map((o) => o.id));
+  let cur = await tx.objectStore('records').openCursor();
+  while (cur) {
+    const r = cur.value;
+    if (r.village && !keep.has(r.village) && !waiting.has(r.id)) await cur.delete();
+    cur = await cur.continue();
+  }
+  await tx.done;
+}
+
+export async function pull(onPage) {
+  let cursor = (await getMeta('cursor')) || '';
+  let pulled = 0;
+  let pages = 0;
+  for (let i = 0; i < 10000; i++) {
+    const q = `/api/v1/sync/pull?limit=${PULL_LIMIT}` + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '');
+    const page = await api('GET', q);
+    await applyPage(page.records || []);
+    if (page.scope) await keepScope(page.scope);
+    cursor = page.cursor;
+    await setMeta('cursor', cursor); // after the page is stored: a cut link resumes here
+    pulled += (page.records || []).length;
+    pages++;
+    onPage && onPage({ pulled, pages, more: !!page.more });
+    if (!page.more) break;
+  }
+  return pulled;
+}
+
+// Both values of each conflicted field. The open conflicts of the cadre's villages are
+// fetched whenever a record here is flagged (by this phone's op or by another's), and
+// replace what this phone knew; resolved ones drop out.
+async function fetchConflicts() {
+  const d = await db();
+  const flagged = (await getMeta('flagged')) || [];
+  const known = await d.count('conflicts');
+  if (!flagged.length && !known) return;
+  const villages = ((await getMeta('villages')) || []).map((v) => v.code);
+  const items = [];
+  for (const v of villages) {
+    for (let offset = 0; offset < 10000; offset += 200) {
+      const page = await api('GET', `/api/v1/conflicts?status=open&village_code=${encodeURIComponent(v)}&limit=200&offset=${offset}`);
+      items.push(...page.items);
+      if (offset + 200 >= page.total) break;
+    }
+  }
+  const tx = d.transaction('conflicts', 'readwrite');
+  await tx.store.clear();
+  for (const c of items) await tx.store.put(c);
+  await tx.done;
+}
+
+export async function refreshProfile() {
+  const [me, villages] = await Promise.all([api('GET', '/api/v1/me'), api('GET', '/api/v1/geo/villages')]);
+  await setMeta('user', me);
+  await setMeta('villages', villages);
+  setState({ user: me });
+  return me;
+}
+
+let running = null;
+
+export function sync(reason = '') {
+  if (getState().auth !== 'in') return Promise.resolve(false);
+  if (running) return running;
+  const run = async () => {
+    setState({ syncing: true, syncError: '', phase: 'push', pulled: 0, pages: 0, more: false });
+    try {
+      await push(); // push before pull: the pull then carries the merged results
+      setState({ phase: 'pull' });
+      await pull((p) => setState(p));
+      await push(); // anything saved while pulling
+      await fetchConflicts();
+      if (reason === 'start' || reason === 'login') await refreshProfile();
+      const at = new Date().toISOString();
+      await setMeta('last_sync', at);
+      setState({ lastSync: at, online: true });
+      return true;
+    } catch (e) {
+      if (e instanceof LoginNeeded) {
+        setState({ auth: 'login', loginReason: e.message });
+      } else if (e instanceof NetworkError) {
+        setState({ syncError: e.message, online: false });
+      } else {
+        setState({ syncError: e.message || String(e) });
+      }
+      return false;
+    } finally {
+      await refreshCounts();
+      setState({ syncing: false, phase: '' });
+      bump();
+    }
+  };
+  const locked = navigator.locks
+    ? () => navigator.locks.request('minqing-sync', run)
+    : run;
+  running = locked().finally(() => (running = null));
+  return running;
+}

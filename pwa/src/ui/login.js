@@ -1,0 +1,65 @@
+import { useState } from 'preact/hooks';
+import { html, Field, Text } from './common.js';
+import { useApp, setState } from '../state.js';
+import { login, ApiError, NetworkError } from '../api.js';
+import { db, getMeta } from '../db.js';
+import { sync, refreshProfile } from '../sync.js';
+
+// A different cadre on this phone: the old one's records go, but never a waiting change.
+async function switchUser(username) {
+  const prev = await getMeta('user');
+  if (!prev || prev.username === username) return '';
+  const d = await db();
+  if ((await d.count('outbox')) > 0) {
+    return `本机还有 ${prev.username} 未同步的修改，请先用该账号登录并同步`;
+  }
+  const tx = d.transaction(['records', 'conflicts', 'meta'], 'readwrite');
+  await tx.objectStore('records').clear();
+  await tx.objectStore('conflicts').clear();
+  for (const k of ['cursor', 'user', 'villages', 'last_sync']) await tx.objectStore('meta').delete(k);
+  await tx.done;
+  setState({ lastSync: null, user: null });
+  return '';
+}
+
+export function Login() {
+  const s = useApp();
+  const [username, setUsername] = useState(s.user?.username || '');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e) {
+    e.preventDefault();
+    if (!username || !password) return setError('请输入用户名和密码');
+    setBusy(true);
+    setError('');
+    try {
+      const refuse = await switchUser(username.trim());
+      if (refuse) return setError(refuse);
+      await login(username.trim(), password);
+      await refreshProfile();
+      setState({ auth: 'in', loginReason: '' });
+      navigator.storage?.persist?.().catch(() => {});
+      sync('login');
+    } catch (err) {
+      setError(err instanceof NetworkError ? '无法连接服务器：首次登录需要有网络' : err.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const waiting = s.pending + s.rejected;
+  return html`<form class="login" onSubmit=${submit}>
+    <h1>民情</h1>
+    <p class="sub">驻村干部走访与家庭档案</p>
+    ${s.loginReason ? html`<p class="notice" data-testid="login-reason">${s.loginReason}</p>` : null}
+    ${waiting
+      ? html`<p class="notice">本机有 ${waiting} 条修改尚未同步，已安全保存；登录后会自动上传。</p>`
+      : null}
+    <${Field} label="用户名"><${Text} name="username" value=${username} onInput=${setUsername} autocomplete="username" autocapitalize="off" /><//>
+    <${Field} label="密码"><${Text} name="password" type="password" value=${password} onInput=${setPassword} autocomplete="current-password" /><//>
+    ${error ? html`<p class="err" data-testid="login-error">${error}</p>` : null}
+    <button class="primary" type="submit" disabled=${busy}>${busy ? '正在登录…' : '登录'}</button>
+  </form>`;
+}

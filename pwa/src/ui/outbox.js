@@ -1,0 +1,65 @@
+import { html, Header, useLoad } from './common.js';
+import { outboxAll, discardOp, retryOp, getRecord } from '../store.js';
+import { FIELD, TYPE, show, shortTime } from '../labels.js';
+import { bump } from '../state.js';
+import { refreshCounts } from '../sync.js';
+
+async function load() {
+  const ops = await outboxAll();
+  const out = [];
+  for (const op of ops) {
+    const rec = await getRecord(op.type, op.id);
+    const hh = op.type === 'household' ? op.id : rec?.data?.household_id;
+    const head = hh ? (await getRecord('household', hh))?.data?.head_name : '';
+    out.push({ op, rec, hh, head });
+  }
+  return out;
+}
+
+function What({ op }) {
+  return html`<span class="sub">${op.base_version === null && !op.chained ? '新建' : '修改'}${TYPE[op.type] || op.type}：
+    ${Object.entries(op.set).filter(([k]) => FIELD[k]).slice(0, 6).map(([k, v]) => html`${FIELD[k]}＝${show(k, v)}；`)}
+  </span>`;
+}
+
+export function Outbox() {
+  const items = useLoad(load);
+  async function act(fn) {
+    await fn();
+    await refreshCounts();
+    bump();
+  }
+  if (!items) return html`<${Header} title="待同步" back="/" />`;
+  const bad = items.filter((x) => x.op.state === 'rejected');
+  const waiting = items.filter((x) => x.op.state !== 'rejected');
+  return html`<${Header} title="待同步与需处理" back="/" />
+    ${bad.length
+      ? html`<section class="card warn" data-testid="rejected-list">
+          <h2>服务器未接受（${bad.length}）</h2>
+          <p class="sub">这些修改仍保存在本机。可修改后重新提交，或明确放弃。</p>
+          ${bad.map(
+            ({ op, hh, head }) => html`<div class="op">
+              <p><b>${head || ''}</b> <${What} op=${op} /></p>
+              <p class="err">${op.error?.message || op.error?.code}</p>
+              <div class="actions">
+                ${hh ? html`<a class="button" href=${op.type === 'household' ? `#/h/${hh}/edit` : op.type === 'member' ? `#/h/${hh}/m/${op.id}` : `#/h/${hh}`}>去修改</a>` : null}
+                <button onClick=${() => act(() => retryOp(op.seq))}>重新提交</button>
+                <button class="danger" onClick=${() => {
+                  if (confirm('放弃这条修改？本机上的这项修改将被撤销，不能恢复。')) act(() => discardOp(op.seq));
+                }}>放弃</button>
+              </div>
+            </div>`,
+          )}
+        </section>`
+      : null}
+    <section class="card">
+      <h2>等待上传（${waiting.length}）</h2>
+      ${waiting.length
+        ? html`<ul class="list">${waiting.map(
+            ({ op, hh, head }) => html`<li><a class="row" href=${hh ? `#/h/${hh}` : '#/'}>
+              <span class="main">${head || ''} <small>${shortTime(op.recorded_at)}</small></span><${What} op=${op} />
+            </a></li>`,
+          )}</ul>`
+        : html`<p class="sub">没有等待上传的修改。</p>`}
+    </section>`;
+}

@@ -1,0 +1,85 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html, Header, Field, Text, Area, Select, Checks, useLoad, go, blankToNull } from './common.js';
+import { childrenOf, getRecord, saveRecord } from '../store.js';
+import { isoLocal, makeUuid } from '../db.js';
+import { toast, bump } from '../state.js';
+import { refreshCounts } from '../sync.js';
+
+const GPS_TIMEOUT_MS = 15000;
+
+// A fix is asked for when the form opens; saving never waits for one.
+function useFix() {
+  const [fix, setFix] = useState({ state: 'wait' });
+  useEffect(() => {
+    if (!navigator.geolocation) return setFix({ state: 'none', why: '此设备不支持定位' });
+    let live = true;
+    const timer = setTimeout(() => live && setFix((f) => (f.state === 'wait' ? { state: 'none', why: '定位超时' } : f)), GPS_TIMEOUT_MS);
+    navigator.geolocation.getCurrentPosition(
+      (p) => {
+        if (!live) return;
+        clearTimeout(timer);
+        setFix({
+          state: 'ok',
+          gps: { lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: Math.round(p.coords.accuracy * 10) / 10 },
+        });
+      },
+      (e) => live && setFix({ state: 'none', why: e.code === 1 ? '未允许定位' : '无法定位' }),
+      { enableHighAccuracy: true, timeout: GPS_TIMEOUT_MS, maximumAge: 60000 },
+    );
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, []);
+  return fix;
+}
+
+export function VisitForm({ household }) {
+  const rec = useLoad(() => getRecord('household', household), [household]);
+  const earlier = useLoad(() => childrenOf('visit', household), [household]);
+  const fix = useFix();
+  const [kind, setKind] = useState(null);
+  const [notes, setNotes] = useState('');
+  const [needs, setNeeds] = useState([]);
+  const [follow, setFollow] = useState('');
+  const [busy, setBusy] = useState(false);
+  const id = useRef(makeUuid());
+  const defaultKind = earlier && earlier.length ? 'revisit' : 'first_visit';
+
+  async function submit(e) {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    const data = {
+      household_id: household,
+      kind: kind || defaultKind,
+      occurred_at: isoLocal(),
+      gps: fix.state === 'ok' ? fix.gps : null,
+      notes: blankToNull(notes),
+      needs,
+      follow_up_on: follow || null,
+    };
+    const op = await saveRecord('visit', id.current, data);
+    await refreshCounts();
+    bump();
+    toast(op ? '已保存，待同步' : '没有修改');
+    go(`/h/${household}`);
+  }
+
+  return html`<${Header} title=${'走访 ' + (rec ? rec.data.head_name : '')} back=${`/h/${household}`} />
+    <form class="form" onSubmit=${submit}>
+      <${Field} label="走访类型"><${Select} name="kind" field="kind" blank=${false} value=${kind || defaultKind} onChange=${setKind} /><//>
+      <${Field} label="走访记录"><${Area} name="notes" value=${notes} onInput=${setNotes} rows="5" placeholder="家中情况、谈话内容" /><//>
+      <${Field} label="发现的需求"><${Checks} field="needs" value=${needs} onChange=${setNeeds} /><//>
+      <${Field} label="下次回访日期"><${Text} name="follow_up_on" type="date" value=${follow} onInput=${setFollow} /><//>
+      <p class="sub" data-testid="gps">
+        ${fix.state === 'ok'
+          ? `已定位，精度约 ${Math.round(fix.gps.accuracy_m)} 米`
+          : fix.state === 'wait'
+            ? '正在定位…（不必等待，可直接保存）'
+            : `没有定位：${fix.why}（仍可保存）`}
+      </p>
+      <p class="sub">时间以本机时间记录。</p>
+      <button class="primary" type="submit" disabled=${busy}>保存走访</button>
+    </form>`;
+}

@@ -1,0 +1,122 @@
+"""The phone with no signal: the shell and data survive a dead server, saves queue, sync lands them once."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.conftest import County, LiveServer
+from tests.pwa.conftest import Phone, db_rows, seed_households
+
+pytestmark = pytest.mark.browser
+
+
+def open_household(phone: Phone, county: County, head_name: str) -> None:
+    page = phone.page
+    page.click("text=茅坡村")
+    page.click("text=1组")
+    page.click(f"text={head_name}")
+    page.wait_for_selector("[data-testid=facts]")
+
+
+def test_offline_reload_visit_and_edit_land_exactly_once(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    ids = seed_households(server, county.village_a, county.groups[county.village_a], 4)
+    head = db_rows("SELECT head_name FROM household WHERE id = :id", id=ids[0])[0]["head_name"]
+
+    phone = phones(server)
+    phone.open()
+    phone.login("cadre_a")
+    phone.wait_controlled()
+    open_household(phone, county, head)
+    assert "3000" in phone.page.text_content("[data-field=income_per_head]")
+
+    server.kill()  # no signal from here on
+    phone.page.reload()
+    phone.page.wait_for_selector("[data-testid=facts]")  # the shell from the SW, the data from IndexedDB
+    assert head in phone.page.text_content("h1")
+    phone.go("/")
+    phone.page.wait_for_selector("text=茅坡村")
+    open_household(phone, county, head)
+
+    # record a visit
+    phone.page.click("text=记录走访")
+    phone.page.fill("textarea[name=notes]", "老人腿脚不便，孙子在县城读初中")
+    phone.page.click("label.chip:has-text('就医')")
+    phone.page.fill("input[name=follow_up_on]", "2026-12-20")
+    phone.page.click("button:has-text('保存走访')")
+    phone.page.wait_for_selector("text=已保存")
+    phone.wait_pending(1)
+    assert "老人腿脚不便" in phone.page.text_content("[data-testid=visits]")
+
+    # edit the family file
+    phone.page.click("text=编辑档案")
+    phone.page.fill("input[name=income_per_head]", "4200")
+    phone.page.fill("input[name=phone]", "13912345678")
+    phone.page.click("label.chip:has-text('缺技术')")
+    phone.page.click("button:has-text('保存')")
+    phone.page.wait_for_selector("text=已保存")
+    phone.wait_pending(2)
+    assert "4200" in phone.page.text_content("[data-field=income_per_head]")
+
+    # add a member
+    phone.page.click("text=＋ 添加成员")
+    phone.page.fill("input[name=name]", "李小红")
+    phone.page.select_option("select[name=relation]", "grandchild")
+    phone.page.select_option("select[name=schooling]", "junior")
+    phone.page.click("button:has-text('保存')")
+    phone.page.wait_for_selector("text=已保存")
+    phone.wait_pending(3)
+
+    # a sync with the server down fails softly and keeps everything
+    phone.page.click("[data-testid=sync]")
+    phone.page.wait_for_selector("[data-testid=sync-error]")
+    assert phone.pending() == 3
+
+    server.start()  # back in signal
+    phone.sync()
+    phone.wait_pending(0)
+    phone.sync()  # a second sync sends nothing again
+
+    visits = db_rows("SELECT notes, needs, follow_up_on, occurred_at FROM visit WHERE household_id = :id", id=ids[0])
+    assert len(visits) == 1
+    assert visits[0]["notes"] == "老人腿脚不便，孙子在县城读初中"
+    assert "+08:00" in visits[0]["occurred_at"]  # the phone's own time, with its offset
+    hh = db_rows("SELECT income_per_head, phone, causes, version FROM household WHERE id = :id", id=ids[0])[0]
+    assert (hh["income_per_head"], hh["phone"], hh["version"]) == (4200, "13912345678", 2)
+    members = db_rows("SELECT name, relation FROM member WHERE household_id = :id ORDER BY name", id=ids[0])
+    assert sorted(m["name"] for m in members) == sorted([head, "李小红"])
+    # every op was applied once: the store saw three ops from this phone, no duplicates
+    ops = db_rows("SELECT status FROM sync_op WHERE device_id != 'seed-device'")
+    assert sorted(o["status"] for o in ops) == ["applied", "applied", "applied"]
+
+    # nothing went to any other origin
+    assert all(u.startswith(server.url) for u in phone.requests), [u for u in phone.requests if not u.startswith(server.url)]
+
+
+def test_households_by_group_and_search(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    seed_households(server, county.village_a, county.groups[county.village_a], 6)
+    rows: list[dict[str, Any]] = db_rows("SELECT head_name, id_number, group_code FROM household ORDER BY head_name")
+    phone = phones(server)
+    phone.open()
+    phone.login("cadre_a")
+    phone.page.click("text=茅坡村")
+    phone.page.click("text=全村所有户")
+    assert phone.page.locator("[data-testid=households] li").count() == 6
+    phone.page.fill("input[type=search]", rows[0]["head_name"])
+    assert phone.page.locator("[data-testid=households] li").count() == sum(
+        r["head_name"].startswith(rows[0]["head_name"]) or rows[0]["head_name"] in r["head_name"] for r in rows
+    )
+    tail = rows[2]["id_number"][-4:]
+    phone.page.fill("input[type=search]", tail)
+    found = phone.page.text_content("[data-testid=households]")
+    assert rows[2]["head_name"] in found
+    group_1 = [r for r in rows if r["group_code"] == county.groups[county.village_a][0]]
+    phone.go(f"/v/{county.village_a}/g/{county.groups[county.village_a][0]}")
+    phone.page.wait_for_selector("[data-testid=households]")
+    assert phone.page.locator("[data-testid=households] li").count() == len(group_1)
