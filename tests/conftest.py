@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -27,6 +28,11 @@ os.environ["MINQING_ENVIRONMENT"] = "test"
 os.environ.setdefault("MINQING_SECRET_KEY", "test-secret-" + "x" * 40)
 
 PASSWORD = "minqing-pass-1"
+
+# `pytest --hypothesis-profile=long` for a deeper search than CI's.
+hypothesis_settings.register_profile("ci", max_examples=40)
+hypothesis_settings.register_profile("long", max_examples=1000)
+hypothesis_settings.load_profile("ci")
 
 
 def _pg_create(base_url: str) -> str:
@@ -63,9 +69,9 @@ def make_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable
 
     yield make
     if base:
-        from backend.database import _engine_for
+        from backend.database import get_engine
 
-        _engine_for.cache_clear()
+        get_engine().dispose()
         for url in made:
             _pg_drop(base, url)
 

@@ -9,6 +9,12 @@ the op sets, decide field by field:
   (skew-corrected ``recorded_at``) is current for now, the other is kept for review.
 Changes made by the op's own device are a line, not rivals: a later change of a field by
 the same device takes that field back from whoever changed it before.
+
+A version lists the fields it *asserted* (``changed``), with the time they were observed:
+the fields whose value the op made stand, even where the value was already there (a phone
+re-saving a value, or two phones agreeing). The latest version listing a field therefore
+carries the latest observation of its current value, which is what a later rival is
+weighed against — so the outcome does not depend on the order batches arrive in.
 """
 
 from dataclasses import dataclass, field
@@ -32,6 +38,7 @@ class Version:
 class MergeOutcome:
     data: dict[str, Any]
     status: str  # applied | merged | conflict
+    asserted: list[str] = field(default_factory=list)
     # {field: {"base", "stored", "incoming", "winner", "stored_by": {...}}}
     conflicts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -56,16 +63,25 @@ def merge(
                 others[f] = v
     result = dict(current)
     conflicts: dict[str, dict[str, Any]] = {}
+    asserted: list[str] = []
     for f, value in incoming.items():
+        stored, was = current.get(f), base.get(f)
         if f not in others:
             result[f] = value
+            if value != stored or value != was:
+                asserted.append(f)
             continue
-        stored = current.get(f)
-        if value == stored or value == base.get(f):
-            continue  # same value on both sides, or the op does not really change it
         rival = others[f]
+        if value == stored:  # both sides agree; a later observation of it counts
+            if value != was and observed_at > rival.observed_at:
+                asserted.append(f)
+            continue
+        if value == was:
+            continue  # the op does not really change it
         winner = "incoming" if observed_at >= rival.observed_at else "stored"
-        result[f] = value if winner == "incoming" else stored
+        if winner == "incoming":
+            result[f] = value
+            asserted.append(f)
         conflicts[f] = {
             "base": base.get(f),
             "stored": stored,
@@ -79,4 +95,4 @@ def merge(
             },
         }
     status = "conflict" if conflicts else ("merged" if others else "applied")
-    return MergeOutcome(data=result, status=status, conflicts=conflicts)
+    return MergeOutcome(data=result, status=status, conflicts=conflicts, asserted=asserted)

@@ -214,12 +214,12 @@ class Batch:
             observed_at=observed,
         )
         final = _canonical(rt, outcome.data)
-        changed = [f for f in rt.fields if final[f] != current[f]]
+        changed = [f for f in rt.fields if final[f] != current[f] or f in outcome.asserted]
         conflict_id = None
         if changed or outcome.conflicts:
             self._bump(st)
             st.row.update(final)
-            if any(f in changed for f in rt.device_times):
+            if any(final[f] != current[f] for f in rt.device_times):
                 st.row.update(self._derived(rt, final))
             if outcome.conflicts:
                 st.row["has_conflict"] = True
