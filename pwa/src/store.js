@@ -1,6 +1,9 @@
 // Local records and the outbox. A save is one IndexedDB transaction over both stores: the
 // screen says 已保存 only after it completes, so a change is either on disk and queued, or
-// not made at all.
+// not made at all. Writes of the outbox ask for strict durability (flushed to the disk, not
+// only handed to the OS): a phone that loses power right after 已保存 keeps the change.
+
+const STRICT = { durability: 'strict' };
 import { db, isoLocal, makeUuid, placeOf } from './db.js';
 
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -24,7 +27,7 @@ async function opsOf(ob, type, id) {
 // Save a new record or the changed fields of one; answers the op queued (null: nothing changed).
 export async function saveRecord(type, id, values) {
   const d = await db();
-  const tx = d.transaction(['records', 'outbox'], 'readwrite');
+  const tx = d.transaction(['records', 'outbox'], 'readwrite', STRICT);
   const rs = tx.objectStore('records');
   const ob = tx.objectStore('outbox');
   const rec = await rs.get([type, id]);
@@ -123,7 +126,7 @@ export async function recordIdsWithOps() {
 // Send a rejected op again as it is (a new op_id, or the server would repeat its verdict).
 export async function retryOp(seq) {
   const d = await db();
-  const tx = d.transaction('outbox', 'readwrite');
+  const tx = d.transaction('outbox', 'readwrite', STRICT);
   const op = await tx.store.get(seq);
   if (op && op.state === 'rejected') await tx.store.put({ ...op, op_id: makeUuid(), state: 'pending', error: null });
   await tx.done;
@@ -133,7 +136,7 @@ export async function retryOp(seq) {
 // ops with it (they cannot apply to a record the server never had).
 export async function discardOp(seq) {
   const d = await db();
-  const tx = d.transaction(['records', 'outbox'], 'readwrite');
+  const tx = d.transaction(['records', 'outbox'], 'readwrite', STRICT);
   const rs = tx.objectStore('records');
   const ob = tx.objectStore('outbox');
   const op = await ob.get(seq);

@@ -298,5 +298,14 @@ def db_rows(sql: str, **params: Any) -> list[Any]:
         return list(conn.execute(text(sql), params).mappings())
 
 
+def db_exec(sql: str, **params: Any) -> None:
+    from sqlalchemy import text
+
+    from backend.database import get_engine
+
+    with get_engine().begin() as conn:
+        conn.execute(text(sql), params)
+
+
 def chromium_available() -> bool:
     return Path(CHROMIUM).exists() and shutil.which("npm") is not None

@@ -1,0 +1,161 @@
+"""Two phones, verdicts and tokens: merges, conflicts on the household, rejected ops, expired logins."""
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from jose import jwt
+
+from tests.conftest import County, LiveServer
+from tests.pwa.conftest import Phone, db_exec, db_rows, op, push_ops, seed_households
+
+pytestmark = pytest.mark.browser
+
+
+def edit_household(device: Phone, household_id: str, **fields: str) -> None:
+    phone = device
+    phone.go(f"/h/{household_id}/edit")
+    phone.page.wait_for_selector("input[name=head_name]")
+    for name, value in fields.items():
+        phone.page.fill(f"[name={name}]", value)
+    phone.page.click("button:has-text('保存')")
+    phone.page.wait_for_selector("text=已保存")
+    phone.page.wait_for_selector("[data-testid=facts]")
+
+
+def test_two_cadres_offline_merge_then_conflict_shown_on_the_household(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    (hid,) = seed_households(server, county.village_a, county.groups[county.village_a], 1)
+    a = phones(server, "a")
+    b = phones(server, "b")
+    for phone, user in [(a, "cadre_a"), (b, "cadre_a2")]:
+        phone.open()
+        phone.login(user)
+        phone.wait_controlled()
+
+    # different fields, offline on both phones
+    server.kill()
+    edit_household(a, hid, phone="13900000001")
+    edit_household(b, hid, address="茅坡村1组新房8号")
+    server.start()
+    a.sync()
+    b.sync()
+    a.sync()
+    for phone in (a, b):
+        phone.wait_pending(0)
+        phone.go(f"/h/{hid}")
+        phone.page.wait_for_selector("[data-testid=facts]")
+        assert phone.page.text_content("[data-field=phone]") == "13900000001"
+        assert phone.page.text_content("[data-field=address]") == "茅坡村1组新房8号"
+        assert phone.page.locator("[data-testid=conflict]").count() == 0
+    row = db_rows("SELECT phone, address, has_conflict, version FROM household WHERE id = :id", id=hid)[0]
+    assert (row["phone"], row["address"], row["has_conflict"], row["version"]) == (
+        "13900000001", "茅坡村1组新房8号", False, 3
+    )
+    statuses = [r["status"] for r in db_rows("SELECT status FROM sync_op WHERE record_id = :id ORDER BY at", id=hid)]
+    assert statuses[-2:] == ["applied", "merged"]
+
+    # the same field, different values
+    server.kill()
+    edit_household(a, hid, income_per_head="5100")
+    edit_household(b, hid, income_per_head="4800")
+    server.start()
+    a.sync()
+    b.sync()
+    a.sync()  # a learns of the conflict from the pull
+    conflicts = db_rows("SELECT fields, status FROM record_conflict WHERE record_id = :id", id=hid)
+    assert len(conflicts) == 1
+    for phone in (a, b):
+        phone.wait_pending(0)
+        phone.go(f"/h/{hid}")
+        box = phone.page.wait_for_selector("[data-testid=conflict] dl.both")
+        text = box.text_content() or ""
+        assert "人均纯收入" in text and "5100" in text and "4800" in text, text
+        assert "本机填写" in text  # each phone sees which value is its own
+    assert "冲突" in (b.page.text_content("h2") or "") or b.page.locator("text=有冲突待审核").count() == 1
+
+
+def test_rejected_op_is_kept_with_the_servers_message_until_discarded(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    (hid,) = seed_households(server, county.village_a, county.groups[county.village_a], 1)
+    phone = phones(server)
+    phone.open()
+    phone.login("cadre_a")
+    server.kill()
+    edit_household(phone, hid, remark="门前路灯坏了")
+    server.start()
+    # meanwhile the household was removed at the county
+    push_ops(server, "admin", [op("household", hid, {}, base=1, delete=True)], device_id="county-pc")
+
+    phone.sync()
+    phone.page.wait_for_selector("[data-testid=rejected]")
+    phone.go("/outbox")
+    box = phone.page.wait_for_selector("[data-testid=rejected-list]")
+    assert "已被删除" in (box.text_content() or "")
+    assert "门前路灯坏了" in (box.text_content() or "")
+    phone.sync()  # kept across syncs: never dropped silently
+    assert len(phone.outbox()) == 1
+
+    phone.page.once("dialog", lambda d: d.accept())
+    phone.page.click("button:has-text('放弃')")
+    phone.page.wait_for_selector("[data-testid=rejected]", state="detached")
+    assert phone.outbox() == []
+    assert db_rows("SELECT remark FROM household WHERE id = :id", id=hid)[0]["remark"] is None
+
+
+def _expired_copy(token: str) -> str:
+    """The same access token, signed by the server's key, with its expiry in the past."""
+    import os
+
+    claims = jwt.get_unverified_claims(token)
+    now = int(time.time())
+    claims.update(iat=now - 3600, exp=now - 1800)
+    return jwt.encode(claims, os.environ["MINQING_SECRET_KEY"], algorithm="HS256")
+
+
+def test_expired_token_while_offline_loses_nothing(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    (hid,) = seed_households(server, county.village_a, county.groups[county.village_a], 1)
+    phone = phones(server)
+    phone.open()
+    phone.login("cadre_a")
+    phone.wait_controlled()
+
+    def expire_access_token() -> None:
+        auth = phone.idb("return await req(db.transaction('meta').objectStore('meta').get('auth'));")
+        auth["access_token"] = _expired_copy(auth["access_token"])
+        phone.idb("await req(db.transaction('meta', 'readwrite').objectStore('meta').put(arg, 'auth'));", auth)
+
+    # 1. the access token expires while offline; the refresh token still works: silent
+    server.kill()
+    edit_household(phone, hid, pairing_cadre="张三")
+    expire_access_token()
+    server.start()
+    phone.sync()
+    phone.wait_pending(0)
+    assert db_rows("SELECT pairing_cadre FROM household WHERE id = :id", id=hid)[0]["pairing_cadre"] == "张三"
+
+    # 2. a week offline: the access token and the refresh token are both dead
+    server.kill()
+    phone.page.reload()
+    edit_household(phone, hid, pairing_cadre="李四")
+    expire_access_token()
+    db_exec("UPDATE refresh_token SET expires_at = :t", t=datetime(2000, 1, 1, tzinfo=UTC))
+    server.start()
+    phone.page.click("[data-testid=sync]")
+    phone.page.wait_for_selector("input[name=password]")  # asked to log in again
+    assert "登录" in (phone.page.text_content("[data-testid=login-reason]") or "")
+    assert "1 条修改尚未同步" in (phone.page.text_content("form.login") or "")
+    assert len(phone.outbox()) == 1
+
+    phone.login("cadre_a")
+    phone.wait_pending(0)
+    assert db_rows("SELECT pairing_cadre FROM household WHERE id = :id", id=hid)[0]["pairing_cadre"] == "李四"
+    assert len(db_rows("SELECT op_id FROM sync_op WHERE record_id = :id AND device_id != 'seed-device'", id=hid)) == 2
