@@ -1,5 +1,8 @@
 """create_app(): the API routers, error handlers, limits and the built PWA as static files."""
 
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -34,9 +37,20 @@ def _mount_pwa(app: FastAPI, dist: Path) -> None:
     app.mount("/", StaticFiles(directory=dist), name="pwa")
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # Everything loaded at start (SQLAlchemy, pydantic schemas) lives as long as the process:
+    # freezing it keeps the cyclic GC from rescanning it on every collection, which cost a
+    # 500-op push 30–40% of its time (bench/sync_bench.py).
+    gc.collect()
+    gc.freeze()
+    yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Minqing 民情",
         version=__version__,
         description="Offline-first field data for resident village cadres.",

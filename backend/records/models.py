@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Literal
 
 import sqlalchemy as sa
-from pydantic import ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from sqlmodel import Field, SQLModel
 
 from backend.records.fields import JSONType, choice, day, device_time, json_list, json_obj, string
@@ -31,7 +31,11 @@ class DataSchema(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
 
-class GpsFix(DataSchema):
+class GpsFix(BaseModel):
+    """A GPS fix (one field of a visit); plain pydantic, as SQLModel's init is slow nested."""
+
+    model_config = ConfigDict(extra="forbid")
+
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     accuracy_m: float | None = Field(default=None, ge=0, le=100_000)

@@ -51,6 +51,13 @@ class RecordType:
     def fields(self) -> list[str]:
         return list(self.schema.model_fields)
 
+    def canonical(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Validate ``data`` against the schema and answer the one JSON spelling the store
+        keeps. Raises pydantic's ValidationError. (pydantic-core directly: SQLModel's own
+        model_validate wrapper costs as much again, and this is the push hot path.)"""
+        obj = self.schema.__pydantic_validator__.validate_python(data)
+        return self.schema.__pydantic_serializer__.to_python(obj, mode="json")  # type: ignore[no-any-return]
+
     @property
     def derived_columns(self) -> list[str]:
         """Server-computed columns sent to phones beside the data (read-only)."""
@@ -65,10 +72,15 @@ def _group_in_village(session: Session, data: dict[str, Any], village_code: str)
     group = data.get("group_code")
     if group is None:
         return None
-    found = session.execute(
-        select(VillagerGroup.village_code).where(VillagerGroup.code == group)  # type: ignore[arg-type]
-    ).scalar()
-    if found != village_code:
+    # One query per village per request, not one per op: cached on the session.
+    groups: dict[str, set[str]] = session.info.setdefault("groups_of_village", {})
+    if village_code not in groups:
+        groups[village_code] = set(
+            session.connection().execute(
+                select(VillagerGroup.code).where(VillagerGroup.village_code == village_code)  # type: ignore[arg-type]
+            ).scalars()
+        )
+    if group not in groups[village_code]:
         return f"村民组 {group} 不属于村 {village_code}"
     return None
 

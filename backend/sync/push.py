@@ -58,7 +58,7 @@ def _validation_message(exc: ValidationError) -> str:
 def _canonical(rt: RecordType, data: dict[str, Any]) -> dict[str, Any]:
     """Validate against the type's schema; answer the one JSON spelling the store keeps."""
     try:
-        return rt.schema.model_validate(data).model_dump(mode="json")
+        return rt.canonical(data)
     except ValidationError as exc:
         raise Rejected("invalid", _validation_message(exc)) from exc
 

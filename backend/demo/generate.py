@@ -1,0 +1,293 @@
+"""``minqing demo``: load the deterministic demo county and its demo accounts.
+
+The records are written exactly as the sync engine would have written them had phones
+created them (backend/sync/push.py ``_create``): data in the schema's canonical JSON form,
+version 1, one ``create`` history entry each, consecutive change sequence numbers and the
+change counter at the last one. The merge engine then treats them like any other record.
+
+Speed: the default county is ~400,000 records plus as many history rows. They go in with
+SQLAlchemy Core executemany, a few thousand rows per transaction (PERF.md: the ORM is 4–25×
+slower); the only ORM use is the couple of hundred accounts, through ``create_user``.
+"""
+
+import random
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, inspect, select, text, update
+from sqlmodel import Session
+
+from backend.auth.models import Role, User
+from backend.auth.passwords import hash_password
+from backend.auth.users import create_user
+from backend.demo import county as c
+from backend.demo.people import IdNumbers, mobile
+from backend.geo.models import County, Township, Village, VillagerGroup
+from backend.records.models import ChangeCounter, RecordHistory
+from backend.records.registry import REGISTRY, RecordType
+
+PASSWORD = "minqing123"
+DEVICE = "demo"
+BATCH_ROWS = 5000
+
+_COUNTER: Table = ChangeCounter.__table__  # type: ignore[attr-defined]
+_HISTORY: Table = RecordHistory.__table__  # type: ignore[attr-defined]
+
+
+def _table(model: Any) -> Table:
+    return model.__table__
+
+
+# ── reset and geography ─────────────────────────────────────────────────────────────────
+
+
+def reset_database(conn: Connection) -> None:
+    """Empty every table but ``alembic_version`` and restart ids, leaving the counter at 0."""
+    names = [n for n, _ in inspect(conn).get_sorted_table_and_fkc_names() if n]
+    names = [n for n in reversed(names) if n != "alembic_version"]
+    quote = conn.dialect.identifier_preparer.quote
+    if conn.dialect.name == "postgresql":
+        # RESTART IDENTITY: user ids start at 1 again, so the same seed gives the same rows.
+        conn.execute(text(f"TRUNCATE {', '.join(quote(n) for n in names)} RESTART IDENTITY"))
+    else:
+        for name in names:  # children before parents: foreign keys are enforced
+            conn.execute(text(f"DELETE FROM {quote(name)}"))
+        if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")).first():
+            conn.execute(text("DELETE FROM sqlite_sequence"))
+    conn.execute(_COUNTER.insert().values(id=1, value=0))
+
+
+def _write_geography(conn: Connection, townships: list[c.TownshipPlan]) -> None:
+    conn.execute(_table(County).insert(), [{"code": c.COUNTY_CODE, "name": c.COUNTY_NAME}])
+    conn.execute(
+        _table(Township).insert(),
+        [{"code": t.code, "county_code": c.COUNTY_CODE, "name": t.name} for t in townships],
+    )
+    villages = [v for t in townships for v in t.villages]
+    conn.execute(
+        _table(Village).insert(),
+        [
+            {"code": v.code, "township_code": v.township_code, "name": v.name, "is_poor": v.is_poor}
+            for v in villages
+        ],
+    )
+    conn.execute(
+        _table(VillagerGroup).insert(),
+        [
+            {"code": g, "village_code": v.code, "name": name}
+            for v in villages
+            for g, name in v.groups
+        ],
+    )
+
+
+# ── accounts ────────────────────────────────────────────────────────────────────────────
+
+
+def _accounts(rng: random.Random, townships: list[c.TownshipPlan]) -> list[dict[str, Any]]:
+    first_town = townships[0]
+    first3 = [v.code for v in first_town.villages[:3]]
+    accounts: list[dict[str, Any]] = [
+        {"username": "admin", "role": Role.admin, "display_name": "县管理员"},
+        {"username": "county_sup", "role": Role.supervisor, "display_name": "县委组织部督查组"},
+        {
+            "username": "town_sup",
+            "role": Role.supervisor,
+            "townships": [first_town.code],
+            "display_name": f"{first_town.name}督查员",
+        },
+        {
+            "username": "cadre1",
+            "role": Role.cadre,
+            "villages": first3[:1],
+            "display_name": "驻村干部一",
+        },
+        {
+            "username": "cadre3",
+            "role": Role.cadre,
+            "villages": first3,
+            "display_name": "包村干部三",
+        },
+    ]
+    # One resident cadre per poor village (its team's first secretary), for spot checks.
+    accounts += [
+        {
+            "username": f"cadre_{v.code}",
+            "role": Role.cadre,
+            "villages": [v.code],
+            "display_name": v.cadres[0],
+        }
+        for t in townships
+        for v in t.villages
+        if v.is_poor
+    ]
+    for a in accounts:
+        a["phone"] = mobile(rng)
+    return accounts
+
+
+def _create_accounts(session: Session, accounts: list[dict[str, Any]]) -> dict[str, int]:
+    # One Argon2 hash for all: hashing is deliberately slow (~50 ms), 178 of them are not.
+    password_hash = hash_password(PASSWORD)
+    ids: dict[str, int] = {}
+    for a in accounts:
+        user = create_user(
+            session,
+            {**a, "password": PASSWORD, "county_code": c.COUNTY_CODE},
+            password_hash=password_hash,
+        )
+        assert user.id is not None
+        ids[user.username] = user.id
+    # Fixed creation times, so that one seed gives identical rows.
+    session.execute(
+        update(User).where(User.id.in_(list(ids.values()))).values(created_at=c.DEMO_NOW)  # type: ignore[union-attr]
+    )
+    return ids
+
+
+# ── records ─────────────────────────────────────────────────────────────────────────────
+
+
+class _Loader:
+    """Buffers record and history rows; writes them in transactions of ~BATCH_ROWS rows."""
+
+    def __init__(self, engine: Engine, user_id: int) -> None:
+        self.engine = engine
+        self.user_id = user_id
+        self.buffers: dict[str, list[dict[str, Any]]] = {}
+        self.pending = 0
+        self.counts: dict[str, int] = {}
+
+    def add(
+        self, rt: RecordType, record_id: str, data: dict[str, Any], seq: int, village: str,
+        extra: dict[str, Any] | None = None,
+    ) -> None:  # fmt: skip
+        canonical = rt.schema.model_validate(data).model_dump(mode="json")
+        row = {
+            **canonical,
+            "id": record_id,
+            "version": 1,
+            "deleted": False,
+            "seq": seq,
+            "village_code": village,
+            "has_conflict": False,
+            "created_at": c.DEMO_NOW,
+            "created_by": self.user_id,
+            "created_device": DEVICE,
+            "updated_at": c.DEMO_NOW,
+            "updated_by": self.user_id,
+            "updated_device": DEVICE,
+            **(extra or {}),
+        }
+        history = {
+            "type": rt.name,
+            "record_id": record_id,
+            "version": 1,
+            "data": canonical,
+            "deleted": False,
+            "changed": list(canonical),
+            "village_code": village,
+            "op": "create",
+            "op_id": None,
+            "user_id": self.user_id,
+            "device_id": DEVICE,
+            "recorded_at": None,
+            "recorded_at_corrected": None,
+            "clock_skew_s": None,
+            "at": c.DEMO_NOW,
+        }
+        self.buffers.setdefault(rt.name, []).append(row)
+        self.buffers.setdefault("", []).append(history)
+        self.counts[rt.name] = self.counts.get(rt.name, 0) + 1
+        self.pending += 2
+        if self.pending >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        with self.engine.begin() as conn:
+            for name, rows in self.buffers.items():
+                if rows:
+                    conn.execute(REGISTRY[name].table.insert() if name else _HISTORY.insert(), rows)
+        self.buffers = {}
+        self.pending = 0
+
+
+def _load_records(
+    engine: Engine,
+    rng: random.Random,
+    townships: list[c.TownshipPlan],
+    user_id: int,
+    first_seq: int,
+) -> tuple[dict[str, int], int]:
+    """Households, then members, then visits, numbered from ``first_seq``; answers the counts
+    and the last sequence number."""
+    household, member, visit = REGISTRY["household"], REGISTRY["member"], REGISTRY["visit"]
+    villages = [v for t in townships for v in t.villages]
+    loader = _Loader(engine, user_id)
+    ids = IdNumbers(c.COUNTY_CODE)
+    household_seq = first_seq
+    member_seq = first_seq + sum(v.households for v in villages)
+    visits: list[tuple[str, dict[str, Any], datetime, str]] = []
+    for v in villages:
+        drafts = []
+        for h in c.village_households(rng, v, ids):
+            loader.add(household, h.id, h.data, household_seq, v.code)
+            household_seq += 1
+            for p in h.members:
+                loader.add(member, c.make_uuid(rng), c.member_data(h.id, p), member_seq, v.code)
+                member_seq += 1
+            drafts.append(h)
+        visits += [
+            (vid, data, when, v.code) for vid, data, when in c.village_visits(rng, v, drafts)
+        ]
+    seq = member_seq
+    for vid, data, when, village in visits:
+        extra = {"occurred_at_corrected": when.astimezone(UTC), "clock_skew_s": 0}
+        loader.add(visit, vid, data, seq, village, extra)
+        seq += 1
+    loader.flush()
+    return loader.counts, seq - 1
+
+
+def _summary(townships: list[c.TownshipPlan], counts: dict[str, int], users: int, last: int) -> str:
+    villages = [v for t in townships for v in t.villages]
+    poor = sum(v.is_poor for v in villages)
+    groups = sum(len(v.groups) for v in villages)
+    return (
+        f"{c.COUNTY_NAME} ({c.COUNTY_CODE}): {len(townships)} townships, "
+        f"{len(villages)} villages ({poor} poor), {groups} villager groups, "
+        f"{counts.get('household', 0)} households, {counts.get('member', 0)} members, "
+        f"{counts.get('visit', 0)} visits, {users} users; change sequence at {last}"
+    )
+
+
+def build_demo(engine: Engine, *, seed: int, villages: int = 310, reset: bool = True) -> str:
+    """Build the demo county from ``seed`` alone; answers a one-line summary of the counts.
+
+    ``reset`` empties every table first (the schema stays), so the same seed gives the same
+    county, row for row. Without it the county is added to what is there, and refused if a
+    county with the demo's code exists.
+    """
+    rng = random.Random(seed)
+    townships = c.plan_county(rng, villages)
+    accounts = _accounts(rng, townships)
+    with Session(engine) as session:
+        conn = session.connection()
+        if reset:
+            reset_database(conn)
+        elif conn.execute(
+            select(_table(County).c.code).where(_table(County).c.code == c.COUNTY_CODE)
+        ).first():
+            raise ValueError(f"county {c.COUNTY_CODE} exists already: build the demo with reset")
+        _write_geography(conn, townships)
+        user_ids = _create_accounts(session, accounts)
+        first_seq = (
+            int(conn.execute(select(_COUNTER.c.value).where(_COUNTER.c.id == 1)).scalar_one()) + 1
+        )
+        session.commit()
+    counts, last = _load_records(engine, rng, townships, user_ids["admin"], first_seq)
+    with engine.begin() as conn:
+        conn.execute(update(_COUNTER).where(_COUNTER.c.id == 1).values(value=last))
+    return _summary(townships, counts, len(user_ids), last)
