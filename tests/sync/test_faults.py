@@ -143,3 +143,52 @@ def test_a_late_commit_is_never_skipped_by_a_pull(live_server, county: County) -
     ).json()
     ids = [r["id"] for r in after["records"]]
     assert ids[0] == slow_id and len(ids) == 2
+
+
+def test_pulls_while_pushes_run_miss_nothing(live_server, county: County) -> None:
+    """Four phones push 10 batches each while a fifth pulls over and over with its cursor:
+    every record ends up pulled, none twice at the same version."""
+    server = live_server()
+    pushers = [token(server.url, "cadre_a", f"d-p{i}") for i in range(4)]
+    reader = token(server.url, "cadre_a2", "d-reader")
+    done = threading.Event()
+    seen: dict[str, int] = {}
+    duplicates: list[str] = []
+
+    def pull_loop() -> None:
+        cursor = None
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            while True:
+                finished = done.is_set()
+                while True:
+                    params = {"limit": 37} | ({"cursor": cursor} if cursor else {})
+                    body = c.get("/api/v1/sync/pull", params=params, headers=reader).json()
+                    for r in body["records"]:
+                        if seen.get(r["id"]) == r["version"]:
+                            duplicates.append(r["id"])
+                        seen[r["id"]] = r["version"]
+                    cursor = body["cursor"]
+                    if not body["more"]:
+                        break
+                if finished:
+                    return
+
+    def push_loop(i: int) -> list[str]:
+        ids: list[str] = []
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            for _ in range(10):
+                b = batch(county, 20, device=f"d-p{i}")
+                r = c.post("/api/v1/sync/push", json=b, headers=pushers[i])
+                assert r.status_code == 200
+                ids += [op["id"] for op in b["ops"]]
+        return ids
+
+    reader_thread = threading.Thread(target=pull_loop)
+    reader_thread.start()
+    with ThreadPoolExecutor(4) as pool:
+        pushed = [i for ids in pool.map(push_loop, range(4)) for i in ids]
+    done.set()
+    reader_thread.join()
+    assert set(seen) == set(pushed)
+    assert len(pushed) == 800
+    assert duplicates == []

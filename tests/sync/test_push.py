@@ -205,3 +205,24 @@ def test_delete_leaves_a_tombstone_that_pulls(client, county: County) -> None:
     assert r[0]["status"] == "applied" and r[0]["version"] == 2
     records, _ = a.pull_all(cursor)
     assert [(x["id"], x["deleted"], x["data"]) for x in records] == [(hid, True, None)]
+
+
+def test_a_create_with_an_existing_id_never_makes_a_second_row(client, county: County) -> None:
+    a, b = Phone(client, "cadre_a", "d-a1"), Phone(client, "cadre_a2", "d-a2")
+    hid = new_id()
+    a.push_ok([a.op("household", hid, household(county.village_a, income_per_head=100))])
+    r = b.push_ok([b.op("household", hid, household(county.village_a, income_per_head=200))])
+    # merged against the first version as an edit from it: the income clashes, kept for review
+    assert r[0]["status"] == "applied"
+    assert count(Household) == 1
+    a.push_ok([a.op("household", hid, {"income_per_head": 300}, base=1)])
+    with open_session() as s:
+        h = s.get(Household, hid)
+        assert h is not None and h.version == 3 and h.has_conflict
+
+
+def test_string_limits_name_the_limit(client, county: County) -> None:
+    phone = Phone(client, "cadre_a", "d-a1")
+    r = phone.push_ok([phone.op("household", new_id(), household(county.village_a, head_name="长" * 51))])
+    assert r[0]["status"] == "rejected"
+    assert "50" in r[0]["error"]["message"]
