@@ -83,6 +83,7 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     """Routers of the record domains, imported here so the order of mounting is one list."""
     from backend.conflicts.router import router as conflicts
     from backend.households.router import router as households
+    from backend.maps.router import router as maps
     from backend.sync.router import router as sync
 
-    return [sync, conflicts, households]
+    return [sync, conflicts, households, maps]

@@ -104,7 +104,9 @@ def _empty_all_tables(url: str) -> None:
     tables = [t.name for t in reversed(metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY"))
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY")
+            )
         else:
             for t in tables:
                 conn.execute(text(f'DELETE FROM "{t}"'))
@@ -173,7 +175,13 @@ def county(db: str, password_hash: str) -> County:
         ]:
             u = create_user(
                 s,
-                {"username": username, "password": PASSWORD, "role": role, "phone": "13800000000", **extra},
+                {
+                    "username": username,
+                    "password": PASSWORD,
+                    "role": role,
+                    "phone": "13800000000",
+                    **extra,
+                },
                 password_hash=password_hash,
             )
             assert u.id is not None
@@ -224,11 +232,28 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, **env_extra: str) -> "LiveServer":
-        env = {**os.environ, "MINQING_DATABASE_URL": self.database_url, **self.env_extra, **env_extra}
+        env = {
+            **os.environ,
+            "MINQING_DATABASE_URL": self.database_url,
+            **self.env_extra,
+            **env_extra,
+        }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "backend.main:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, env=env,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "backend.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

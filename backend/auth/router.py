@@ -12,7 +12,9 @@ router = APIRouter(prefix="/api/v1", tags=["auth"])
 
 
 @router.post("/auth/token")
-def token(body: TokenRequest, request: Request, session: SessionDep, settings: SettingsDep) -> TokenAnswer:
+def token(
+    body: TokenRequest, request: Request, session: SessionDep, settings: SettingsDep
+) -> TokenAnswer:
     """Log in with username, password and device id; get an access and a refresh token."""
     address = request.client.host if request.client else "unknown"
     return service.login(session, settings, body, address)

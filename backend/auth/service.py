@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from backend.auth import passwords, ratelimit, tokens
 from backend.auth.models import Device, RefreshToken, User
@@ -75,7 +75,7 @@ def login(session: Session, settings: Settings, req: TokenRequest, address: str)
 def _revoke_family(session: Session, device_pk: int) -> None:
     session.execute(
         update(RefreshToken)
-        .where(RefreshToken.device_pk == device_pk, RefreshToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        .where(col(RefreshToken.device_pk) == device_pk, col(RefreshToken.revoked_at).is_(None))  # type: ignore[union-attr]
         .values(revoked_at=utcnow())
     )
 
@@ -106,7 +106,9 @@ def refresh(session: Session, settings: Settings, raw_token: str) -> TokenAnswer
             _revoke_family(session, device.id)
             # Committed even though the request fails: the revocation must stand.
             session.commit()
-            raise Unauthorized("登录凭证被重复使用，已注销此设备的登录，请重新登录", code="refresh_reused")
+            raise Unauthorized(
+                "登录凭证被重复使用，已注销此设备的登录，请重新登录", code="refresh_reused"
+            )
         # A retry after a lost answer: the unused successor is retired, a new one issued.
         for s in successors:
             s.revoked_at = now
@@ -121,10 +123,14 @@ def logout(session: Session, device_pk: int) -> None:
     _revoke_family(session, device_pk)
 
 
-def list_devices(session: Session, county_code: str, user_id: int | None) -> list[tuple[Device, User]]:
+def list_devices(
+    session: Session, county_code: str, user_id: int | None
+) -> list[tuple[Device, User]]:
     """Devices of the county's users, newest first."""
-    stmt = select(Device, User).join(User, User.id == Device.user_id).where(
-        User.county_code == county_code
+    stmt = (
+        select(Device, User)
+        .join(User, col(User.id) == Device.user_id)
+        .where(User.county_code == county_code)
     )
     if user_id is not None:
         stmt = stmt.where(Device.user_id == user_id)
@@ -134,7 +140,9 @@ def list_devices(session: Session, county_code: str, user_id: int | None) -> lis
 def revoke_device(session: Session, county_code: str, device_pk: int) -> Device:
     """Revoke a device at once: its refresh tokens die and its access tokens are refused."""
     row = session.exec(
-        select(Device, User).join(User, User.id == Device.user_id).where(Device.id == device_pk)
+        select(Device, User)
+        .join(User, col(User.id) == Device.user_id)
+        .where(Device.id == device_pk)
     ).first()
     if row is None or row[1].county_code != county_code:
         raise NotFound()

@@ -59,6 +59,8 @@ def read_access_token(settings: Settings, token: str) -> AccessClaims:
     except JWTError as exc:
         raise Unauthorized("登录凭证无效", code="invalid_token") from exc
     try:
-        return AccessClaims(user_id=int(claims["sub"]), device_pk=int(claims["did"]), jti=claims["jti"])
+        return AccessClaims(
+            user_id=int(claims["sub"]), device_pk=int(claims["did"]), jti=claims["jti"]
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise Unauthorized("登录凭证无效", code="invalid_token") from exc

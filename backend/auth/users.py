@@ -24,7 +24,9 @@ class UserInput(BaseModel):
         return sorted(set(v))
 
 
-def create_user(session: Session, data: UserInput | dict, *, password_hash: str | None = None) -> User:  # type: ignore[type-arg]
+def create_user(
+    session: Session, data: UserInput | dict, *, password_hash: str | None = None
+) -> User:  # type: ignore[type-arg]
     """Validate and insert a user; raises ValueError with a message a person can act on."""
     try:
         data = data if isinstance(data, UserInput) else UserInput.model_validate(data)
@@ -36,7 +38,7 @@ def create_user(session: Session, data: UserInput | dict, *, password_hash: str 
     if county is None:
         counties = session.exec(select(County.code)).all()
         if len(counties) != 1:
-            raise ValueError("say which county (--county): there are %d" % len(counties))
+            raise ValueError(f"say which county (--county): there are {len(counties)}")
         county = counties[0]
     if data.role == Role.cadre and not data.villages:
         raise ValueError("a cadre needs --villages")
@@ -60,7 +62,8 @@ def create_user(session: Session, data: UserInput | dict, *, password_hash: str 
         role=data.role,
         phone=data.phone,
         county_code=county,
-        county_wide=data.role == Role.admin or (data.role == Role.supervisor and not data.townships),
+        county_wide=data.role == Role.admin
+        or (data.role == Role.supervisor and not data.townships),
     )
     session.add(user)
     session.flush()

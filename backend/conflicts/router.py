@@ -25,8 +25,14 @@ def list_conflicts(
 ) -> ConflictPage:
     """Conflicts in the caller's scope, filtered by status, village and record type."""
     return service.list_conflicts(
-        session, settings, caller, status=status, village_code=village_code, type_=type,
-        offset=offset, limit=limit,
+        session,
+        settings,
+        caller,
+        status=status,
+        village_code=village_code,
+        type_=type,
+        offset=offset,
+        limit=limit,
     )
 
 
@@ -43,7 +49,11 @@ def get_conflict(
 
 @router.post("/{conflict_id}/resolve")
 def resolve(
-    conflict_id: str, body: ResolveRequest, caller: Reviewer, session: SessionDep, settings: SettingsDep
+    conflict_id: str,
+    body: ResolveRequest,
+    caller: Reviewer,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> ResolveAnswer:
     """Resolve field by field; the record gets a new version that phones pull."""
     return service.resolve(session, settings, caller, conflict_id, body)

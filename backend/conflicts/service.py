@@ -8,9 +8,11 @@ from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
 from backend.config import Settings
+from backend.conflicts.schemas import ConflictOut, ConflictPage, ResolveAnswer, ResolveRequest
 from backend.errors import Conflict, NotFound, Unprocessable
 from backend.records import registry
 from backend.records.models import RecordConflict
+from backend.records.registry import UNMASKED_ROLES
 from backend.records.store import (
     CONFLICTS,
     HISTORY,
@@ -22,8 +24,6 @@ from backend.records.store import (
 )
 from backend.sync import sequence
 from backend.sync.pull import mask_id_number
-from backend.conflicts.schemas import ConflictOut, ConflictPage, ResolveAnswer, ResolveRequest
-from backend.records.registry import UNMASKED_ROLES
 from backend.timeutil import utcnow
 
 
@@ -62,21 +62,30 @@ def list_conflicts(
     conn = session.connection()
     total = conn.execute(select(func.count()).select_from(CONFLICTS).where(*conds)).scalar_one()
     rows = conn.execute(
-        select(CONFLICTS).where(*conds).order_by(CONFLICTS.c.created_at.desc()).offset(offset).limit(limit)
+        select(CONFLICTS)
+        .where(*conds)
+        .order_by(CONFLICTS.c.created_at.desc())
+        .offset(offset)
+        .limit(limit)
     ).mappings()
     return ConflictPage(items=[_out(r, caller, settings) for r in rows], total=int(total))
 
 
 def _get(session: Session, caller: Caller, conflict_id: str) -> Any:
-    row = session.connection().execute(
-        select(CONFLICTS).where(CONFLICTS.c.id == conflict_id)
-    ).mappings().first()
+    row = (
+        session.connection()
+        .execute(select(CONFLICTS).where(CONFLICTS.c.id == conflict_id))
+        .mappings()
+        .first()
+    )
     if row is None or not caller.scope.allows(row["village_code"]):
         raise NotFound()
     return row
 
 
-def get_conflict(session: Session, settings: Settings, caller: Caller, conflict_id: str) -> ConflictOut:
+def get_conflict(
+    session: Session, settings: Settings, caller: Caller, conflict_id: str
+) -> ConflictOut:
     """One conflict: the base value, both values, who and when."""
     return _out(_get(session, caller, conflict_id), caller, settings)
 
@@ -112,13 +121,19 @@ def resolve(
         raise Unprocessable(f"取值无效: {exc.errors()[0].get('msg')}") from exc
     now = utcnow()
     changed = [f for f in rt.fields if final[f] != current[f]]
-    others_open = session.connection().execute(
-        select(func.count()).select_from(CONFLICTS).where(
-            CONFLICTS.c.record_id == row["record_id"],
-            CONFLICTS.c.status == "open",
-            CONFLICTS.c.id != conflict_id,
+    others_open = (
+        session.connection()
+        .execute(
+            select(func.count())
+            .select_from(CONFLICTS)
+            .where(
+                CONFLICTS.c.record_id == row["record_id"],
+                CONFLICTS.c.status == "open",
+                CONFLICTS.c.id != conflict_id,
+            )
         )
-    ).scalar_one()
+        .scalar_one()
+    )
     current.update(final)
     current["version"] += 1
     current["has_conflict"] = bool(others_open)
@@ -127,8 +142,12 @@ def resolve(
     current["updated_device"] = caller.device.device_id
     st.touched_order = 1
     hist = history_row(
-        st, op="resolve", changed=changed, user_id=caller.user_id,
-        device_id=caller.device.device_id, at=now,
+        st,
+        op="resolve",
+        changed=changed,
+        user_id=caller.user_id,
+        device_id=caller.device.device_id,
+        at=now,
     )
     write_states(session, [st], sequence.take(session, last_seq, 1))
     insert_rows(session, HISTORY, [hist])
@@ -139,7 +158,9 @@ def resolve(
     session.connection().execute(
         update(CONFLICTS)
         .where(CONFLICTS.c.id == conflict_id)
-        .values(status="resolved", resolved_at=now, resolved_by=caller.user_id, resolution=resolution)
+        .values(
+            status="resolved", resolved_at=now, resolved_by=caller.user_id, resolution=resolution
+        )
     )
     fresh = _get(session, caller, conflict_id)
     return ResolveAnswer(conflict=_out(fresh, caller, settings), version=current["version"])

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlmodel import select
+from sqlmodel import col, select
 
 from backend.auth.dependencies import CurrentCaller
 from backend.database import SessionDep
@@ -30,14 +30,16 @@ def villages(caller: CurrentCaller, session: SessionDep) -> list[VillageOut]:
     """The villages in the caller's scope, each with its villager groups."""
     rows = session.exec(
         select(Village, Township)
-        .join(Township, Township.code == Village.township_code)
+        .join(Township, col(Township.code) == Village.township_code)
         .where(caller.scope.where(Village.code))
         .order_by(Village.code)
     ).all()
     codes = [v.code for v, _ in rows]
     groups: dict[str, list[GroupOut]] = {c: [] for c in codes}
     for g in session.exec(
-        select(VillagerGroup).where(VillagerGroup.village_code.in_(codes)).order_by(VillagerGroup.code)  # type: ignore[attr-defined]
+        select(VillagerGroup)
+        .where(col(VillagerGroup.village_code).in_(codes))
+        .order_by(VillagerGroup.code)  # type: ignore[attr-defined]
     ).all():
         groups[g.village_code].append(GroupOut(code=g.code, name=g.name))
     return [

@@ -4,11 +4,12 @@ Every read and write goes through this (OWASP API1, object-level authorisation):
 outside the scope answer 404, exactly as objects that do not exist.
 """
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from backend.auth.models import Role, User, UserTownship, UserVillage
 from backend.geo.models import Township, Village
@@ -31,17 +32,15 @@ class Scope:
         """A SQL condition limiting ``column`` (a village code) to this scope."""
         if self.county_wide:
             return column.in_(
-                select(Village.code)
-                .join(Township, Township.code == Village.township_code)
-                .where(Township.county_code == self.county_code)
+                select(col(Village.code))
+                .join(Township, col(Township.code) == Village.township_code)
+                .where(col(Township.county_code) == self.county_code)
             )
         return column.in_(sorted(self.village_codes))
 
     @property
     def key(self) -> str:
         """Changes whenever the set of villages changes (pull cursors carry it)."""
-        import hashlib
-
         joined = ",".join(sorted(self.village_codes))
         return hashlib.sha256(joined.encode()).hexdigest()[:16]
 
@@ -50,18 +49,18 @@ def scope_for(session: Session, user: User) -> Scope:
     """The villages (and their townships) ``user`` may see, from their role and assignments."""
     rows: list[tuple[str, str]]
     county_wide = user.role == Role.admin or (user.role == Role.supervisor and user.county_wide)
-    base = select(Village.code, Village.township_code).join(
-        Township, Township.code == Village.township_code
+    base = select(col(Village.code), col(Village.township_code)).join(
+        Township, col(Township.code) == Village.township_code
     )
     if county_wide:
-        stmt = base.where(Township.county_code == user.county_code)
+        stmt = base.where(col(Township.county_code) == user.county_code)
     elif user.role == Role.supervisor:
-        stmt = base.join(UserTownship, UserTownship.township_code == Township.code).where(
-            UserTownship.user_id == user.id
+        stmt = base.join(UserTownship, col(UserTownship.township_code) == Township.code).where(
+            col(UserTownship.user_id) == user.id
         )
     else:
-        stmt = base.join(UserVillage, UserVillage.village_code == Village.code).where(
-            UserVillage.user_id == user.id
+        stmt = base.join(UserVillage, col(UserVillage.village_code) == Village.code).where(
+            col(UserVillage.user_id) == user.id
         )
     rows = [(r[0], r[1]) for r in session.exec(stmt).all()]  # type: ignore[call-overload]
     return Scope(

@@ -25,8 +25,14 @@ def list_households(
 ) -> HouseholdPage:
     """Households in the caller's scope, filtered and searched, a page at a time."""
     return service.list_households(
-        session, caller, village_code=village_code, group_code=group_code, status=status, q=q,
-        offset=offset, limit=limit,
+        session,
+        caller,
+        village_code=village_code,
+        group_code=group_code,
+        status=status,
+        q=q,
+        offset=offset,
+        limit=limit,
     )
 
 

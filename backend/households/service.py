@@ -96,10 +96,14 @@ def household_file(session: Session, caller: Caller, household_id: str) -> House
         select(M).where(M.c.household_id == household_id, ~M.c.deleted).order_by(M.c.created_at)
     ).mappings()
     visits = conn.execute(
-        select(V).where(V.c.household_id == household_id, ~V.c.deleted).order_by(V.c.occurred_at_corrected.desc())
+        select(V)
+        .where(V.c.household_id == household_id, ~V.c.deleted)
+        .order_by(V.c.occurred_at_corrected.desc())
     ).mappings()
     history = conn.execute(
-        select(HIST.c.version, HIST.c.op, HIST.c.changed, HIST.c.user_id, HIST.c.device_id, HIST.c.at)
+        select(
+            HIST.c.version, HIST.c.op, HIST.c.changed, HIST.c.user_id, HIST.c.device_id, HIST.c.at
+        )
         .where(HIST.c.type == "household", HIST.c.record_id == household_id)
         .order_by(HIST.c.version)
     ).mappings()
@@ -107,7 +111,5 @@ def household_file(session: Session, caller: Caller, household_id: str) -> House
         household=to_record(REGISTRY["household"], row, mask),
         members=[to_record(REGISTRY["member"], m, mask) for m in members],
         visits=[to_record(REGISTRY["visit"], v, mask) for v in visits],
-        history=[
-            {**dict(h), "at": h["at"].isoformat() if h["at"] else None} for h in history
-        ],
+        history=[{**dict(h), "at": h["at"].isoformat() if h["at"] else None} for h in history],
     )

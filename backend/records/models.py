@@ -166,8 +166,9 @@ class MapElementData(DataSchema):
     map_id: str = string(36)
     kind: Literal["stroke", "pin", "label"] = choice()
     pen: Literal["road", "river", "house", "note"] | None = choice()
-    # A stroke's raw points, flattened [x0, y0, x1, y1, …] in map units.
-    points: list[int] = json_list(4000)
+    # A stroke's raw points, flattened [x0, y0, x1, y1, …] in map units; strokes longer
+    # than backend/maps/geometry.MAX_STROKE_POINTS are simplified when stored.
+    points: list[int] = json_list(20_000)
     x: int | None = Field(default=None, ge=-100_000, le=100_000)
     y: int | None = Field(default=None, ge=-100_000, le=100_000)
     text: str | None = string(100)
@@ -200,9 +201,7 @@ class SpotCheck(RecordColumns, SpotCheckData, table=True):
     __tablename__ = "spot_check"
     __table_args__ = record_indexes("spot_check")
 
-    checked_at_corrected: datetime | None = Field(
-        default=None, sa_type=sa.DateTime(timezone=True)
-    )
+    checked_at_corrected: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     clock_skew_s: int | None = None
 
 
@@ -231,9 +230,7 @@ class RecordHistory(SQLModel, table=True):
     user_id: int
     device_id: str = Field(default="", max_length=64)
     recorded_at: str | None = Field(default=None, max_length=40)
-    recorded_at_corrected: datetime | None = Field(
-        default=None, sa_type=sa.DateTime(timezone=True)
-    )
+    recorded_at_corrected: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     clock_skew_s: int | None = None
     at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from backend.auth.models import Role
 from backend.geo.models import VillagerGroup
+from backend.maps.geometry import MAX_ELEMENTS_PER_MAP, simplify_stroke
 from backend.records import models as m
 
 # Checks a valid record's references beyond its schema; answers an error message or None.
@@ -42,6 +43,10 @@ class RecordType:
     # Times the phone reported; the engine stores ``<field>_corrected`` beside them.
     device_times: tuple[str, ...] = ()
     ref_checks: tuple[RefCheck, ...] = field(default=())
+    # Brings valid data to the form the store keeps (e.g. simplifies a very long stroke).
+    normalize: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    # At most this many live records under one parent (elements of a map, members of a household).
+    max_per_parent: int | None = None
 
     @property
     def table(self) -> Table:
@@ -56,7 +61,8 @@ class RecordType:
         keeps. Raises pydantic's ValidationError. (pydantic-core directly: SQLModel's own
         model_validate wrapper costs as much again, and this is the push hot path.)"""
         obj = self.schema.__pydantic_validator__.validate_python(data)
-        return self.schema.__pydantic_serializer__.to_python(obj, mode="json")  # type: ignore[no-any-return]
+        out: dict[str, Any] = self.schema.__pydantic_serializer__.to_python(obj, mode="json")
+        return self.normalize(out) if self.normalize else out
 
     @property
     def derived_columns(self) -> list[str]:
@@ -76,9 +82,11 @@ def _group_in_village(session: Session, data: dict[str, Any], village_code: str)
     groups: dict[str, set[str]] = session.info.setdefault("groups_of_village", {})
     if village_code not in groups:
         groups[village_code] = set(
-            session.connection().execute(
-                select(VillagerGroup.code).where(VillagerGroup.village_code == village_code)  # type: ignore[arg-type]
-            ).scalars()
+            session.connection()
+            .execute(
+                select(col(VillagerGroup.code)).where(VillagerGroup.village_code == village_code)  # type: ignore[arg-type]
+            )
+            .scalars()
         )
     if group not in groups[village_code]:
         return f"村民组 {group} 不属于村 {village_code}"
@@ -106,6 +114,7 @@ REGISTRY: dict[str, RecordType] = {
             parent=("household", "household_id"),
             immutable=frozenset({"household_id"}),
             masked=frozenset({"id_number"}),
+            max_per_parent=30,
         ),
         RecordType(
             name="visit",
@@ -133,6 +142,8 @@ REGISTRY: dict[str, RecordType] = {
             label="地图元素",
             parent=("condition_map", "map_id"),
             immutable=frozenset({"map_id", "kind"}),
+            normalize=simplify_stroke,
+            max_per_parent=MAX_ELEMENTS_PER_MAP,
         ),
         RecordType(
             name="spot_check",

@@ -68,13 +68,17 @@ def load_history(
     if not min_versions:
         return out
     lowest = min(min_versions.values())
-    rows = session.connection().execute(
-        select(HISTORY).where(
-            HISTORY.c.type == type_name,
-            HISTORY.c.record_id.in_(list(min_versions)),
-            HISTORY.c.version >= lowest,
+    rows = (
+        session.connection()
+        .execute(
+            select(HISTORY).where(
+                HISTORY.c.type == type_name,
+                HISTORY.c.record_id.in_(list(min_versions)),
+                HISTORY.c.version >= lowest,
+            )
         )
-    ).mappings()
+        .mappings()
+    )
     for h in rows:
         if h["version"] >= min_versions[h["record_id"]]:
             out[h["record_id"]][h["version"]] = _version(h)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
@@ -23,8 +23,8 @@ from backend.records import registry
 from backend.records.registry import RecordType
 from backend.records.store import (
     CONFLICTS,
-    SYNC_OPS,
     HISTORY,
+    SYNC_OPS,
     RecordState,
     history_row,
     insert_rows,
@@ -80,6 +80,7 @@ class Batch:
         self.history_rows: list[dict[str, Any]] = []
         self.conflict_rows: list[dict[str, Any]] = []
         self.op_rows: list[dict[str, Any]] = []
+        self.children: dict[tuple[str, str], int] = {}  # live records under a parent
         self._touch = 0
 
     # ── loading ───────────────────────────────────────────────────────────────────────
@@ -139,8 +140,10 @@ class Batch:
         parent_type, parent_field = rt.parent
         parent = self.states.get((parent_type, data[parent_field]))
         label = registry.REGISTRY[parent_type].label
-        if parent is None or parent.row is None or not self.caller.scope.allows(
-            parent.row["village_code"]
+        if (
+            parent is None
+            or parent.row is None
+            or not self.caller.scope.allows(parent.row["village_code"])
         ):
             raise Rejected("unknown_parent", f"所属{label}不存在或不在您的范围内（可能尚未同步）")
         if parent.row["deleted"]:
@@ -155,6 +158,8 @@ class Batch:
         for check in rt.ref_checks:
             if message := check(self.session, data, village):
                 raise Rejected("invalid", message)
+        if rt.max_per_parent is not None:
+            self._count_child(rt, data)
         reported, observed = self.observed_at(op)
         uid = self.caller.user_id
         st.row = {
@@ -235,6 +240,28 @@ class Batch:
 
     # ── bookkeeping ───────────────────────────────────────────────────────────────────
 
+    def _count_child(self, rt: RecordType, data: dict[str, Any]) -> None:
+        """Enforce the type's limit of live records under one parent."""
+        assert rt.parent is not None
+        assert rt.max_per_parent is not None
+        field = rt.parent[1]
+        key = (rt.name, data[field])
+        if key not in self.children:
+            t = rt.table
+            self.children[key] = (
+                self.session.connection()
+                .execute(
+                    select(func.count())
+                    .select_from(t)
+                    .where(t.c[field] == data[field], ~t.c.deleted)
+                )
+                .scalar_one()
+            )
+        if self.children[key] >= rt.max_per_parent:
+            parent = registry.REGISTRY[rt.parent[0]].label
+            raise Rejected("too_many", f"每个{parent}最多 {rt.max_per_parent} 条{rt.label}")
+        self.children[key] += 1
+
     def _derived(self, rt: RecordType, data: dict[str, Any]) -> dict[str, Any]:
         """Device-reported times corrected by the phone's clock skew (attendance evidence)."""
         out: dict[str, Any] = {}
@@ -258,7 +285,13 @@ class Batch:
         st.row["updated_device"] = self.device
 
     def _record(
-        self, st: RecordState, op: Op, kind: str, changed: list[str], reported: str, observed: datetime
+        self,
+        st: RecordState,
+        op: Op,
+        kind: str,
+        changed: list[str],
+        reported: str,
+        observed: datetime,
     ) -> None:
         self._touch += 1
         st.touched_order = self._touch
@@ -361,14 +394,19 @@ def push(session: Session, settings: Settings, caller: Caller, req: PushRequest)
         if op.op_id in seen:
             first = seen[op.op_id]
             results.append(
-                OpResult.model_validate({**first, "status": "duplicate", "first_status": first["status"]})
+                OpResult.model_validate(
+                    {**first, "status": "duplicate", "first_status": first["status"]}
+                )
             )
             continue
         try:
             result = batch.apply(op)
         except Rejected as exc:
             result = OpResult(
-                op_id=op.op_id, status="rejected", id=op.id, error=OpError(code=exc.code, message=exc.message)
+                op_id=op.op_id,
+                status="rejected",
+                id=op.id,
+                error=OpError(code=exc.code, message=exc.message),
             )
         batch.answer(op, result)
         seen[op.op_id] = result.model_dump(mode="json")

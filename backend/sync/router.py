@@ -21,7 +21,9 @@ def _json(model: PushAnswer | PullAnswer) -> Response:
 
 
 @router.post("/push", response_model=PushAnswer)
-def push(body: PushRequest, caller: CurrentCaller, session: SessionDep, settings: SettingsDep) -> Response:
+def push(
+    body: PushRequest, caller: CurrentCaller, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Apply a batch of ops from a phone; one verdict per op, the batch atomic."""
     return _json(push_service.push(session, settings, caller, body))
 

@@ -10,23 +10,48 @@ def test_list_filter_search_and_file(client, county: County) -> None:
     h1, h2, m1 = new_id(), new_id(), new_id()
     a.push_ok(
         [
-            a.op("household", h1, household(county.village_a, g1, head_name="龙再华", id_number="520623197001010018")),
-            a.op("household", h2, household(county.village_a, g2, head_name="杨秀英", poverty_status="out")),
-            a.op("member", m1, {"household_id": h1, "name": "龙小军", "id_number": "52062320100202003X"}),
-            a.op("visit", new_id(), {"household_id": h1, "occurred_at": "2026-11-18T10:00:00+08:00"}),
+            a.op(
+                "household",
+                h1,
+                household(county.village_a, g1, head_name="龙再华", id_number="520623197001010018"),
+            ),
+            a.op(
+                "household",
+                h2,
+                household(county.village_a, g2, head_name="杨秀英", poverty_status="out"),
+            ),
+            a.op(
+                "member",
+                m1,
+                {"household_id": h1, "name": "龙小军", "id_number": "52062320100202003X"},
+            ),
+            a.op(
+                "visit", new_id(), {"household_id": h1, "occurred_at": "2026-11-18T10:00:00+08:00"}
+            ),
         ]
     )
     page = client.get("/api/v1/households", headers=a.headers).json()
     assert page["total"] == 2
-    assert client.get("/api/v1/households", params={"group_code": g2}, headers=a.headers).json()["total"] == 1
-    assert client.get("/api/v1/households", params={"status": "out"}, headers=a.headers).json()["items"][0]["id"] == h2
+    assert (
+        client.get("/api/v1/households", params={"group_code": g2}, headers=a.headers).json()[
+            "total"
+        ]
+        == 1
+    )
+    assert (
+        client.get("/api/v1/households", params={"status": "out"}, headers=a.headers).json()[
+            "items"
+        ][0]["id"]
+        == h2
+    )
     by_member = client.get("/api/v1/households", params={"q": "小军"}, headers=a.headers).json()
     assert [i["id"] for i in by_member["items"]] == [h1]
     by_digits = client.get("/api/v1/households", params={"q": "003x"}, headers=a.headers).json()
     assert [i["id"] for i in by_digits["items"]] == [h1]
     f = client.get(f"/api/v1/households/{h1}", headers=a.headers).json()
     assert f["household"]["data"]["head_name"] == "龙再华"
-    assert len(f["members"]) == 1 and len(f["visits"]) == 1
+    assert len(f["members"]) == 1
+    assert len(f["visits"]) == 1
     assert f["history"][0]["op"] == "create"
 
 

@@ -61,7 +61,9 @@ class Phone:
                 self.versions[res["id"]] = res["version"]
         return results
 
-    def pull_all(self, cursor: str | None = None, limit: int = 500) -> tuple[list[dict[str, Any]], str]:
+    def pull_all(
+        self, cursor: str | None = None, limit: int = 500
+    ) -> tuple[list[dict[str, Any]], str]:
         records: list[dict[str, Any]] = []
         while True:
             params: dict[str, Any] = {"limit": limit}

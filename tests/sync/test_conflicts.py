@@ -11,7 +11,9 @@ def make_conflict(client, county: County) -> tuple[Phone, Phone, str, str]:  # t
     hid = new_id()
     a.push_ok([a.op("household", hid, household(county.village_a))])
     a.push_ok([a.op("household", hid, {"income_per_head": 4200, "phone": "13800000001"}, base=1)])
-    r = b.push_ok([b.op("household", hid, {"income_per_head": 5100, "phone": "13800000002"}, base=1)])
+    r = b.push_ok(
+        [b.op("household", hid, {"income_per_head": 5100, "phone": "13800000002"}, base=1)]
+    )
     return a, b, hid, r[0]["conflict_id"]
 
 
@@ -19,7 +21,8 @@ def test_list_and_read_in_scope(client, county: County) -> None:
     _a, _b, hid, cid = make_conflict(client, county)
     sup = Phone(client, "super_t1", "d-s1")
     page = client.get("/api/v1/conflicts", headers=sup.headers).json()
-    assert page["total"] == 1 and page["items"][0]["record_id"] == hid
+    assert page["total"] == 1
+    assert page["items"][0]["record_id"] == hid
     other = Phone(client, "cadre_c", "d-c1")
     assert client.get("/api/v1/conflicts", headers=other.headers).json()["total"] == 0
     assert client.get(f"/api/v1/conflicts/{cid}", headers=other.headers).status_code == 404
@@ -35,7 +38,12 @@ def test_resolve_per_field_makes_a_version_phones_pull(client, county: County) -
     sup = Phone(client, "super_t1", "d-s1")
     r = client.post(
         f"/api/v1/conflicts/{cid}/resolve",
-        json={"fields": {"income_per_head": {"choice": "stored"}, "phone": {"choice": "value", "value": "13800000009"}}},
+        json={
+            "fields": {
+                "income_per_head": {"choice": "stored"},
+                "phone": {"choice": "value", "value": "13800000009"},
+            }
+        },
         headers=sup.headers,
     )
     assert r.status_code == 200, r.text
@@ -53,7 +61,8 @@ def test_resolve_per_field_makes_a_version_phones_pull(client, county: County) -
     assert again.status_code == 409
     with open_session() as s:
         h = s.get(Household, hid)
-        assert h is not None and h.version == 4
+        assert h is not None
+        assert h.version == 4
 
 
 def test_cadres_cannot_resolve_and_choices_must_cover_every_field(client, county: County) -> None:

@@ -54,7 +54,9 @@ def phones(client, county: County) -> list[Phone]:
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scenario)
-def test_any_delivery_order_converges(client, county: County, phones: list[Phone], case: Any) -> None:
+def test_any_delivery_order_converges(
+    client, county: County, phones: list[Phone], case: Any
+) -> None:
     edits, per_batch, choices = case
     origin = phones[0]
     hid = new_id()
@@ -69,7 +71,9 @@ def test_any_delivery_order_converges(client, county: County, phones: list[Phone
         if field == "member":
             mid = new_id()
             members.add(mid)
-            op = phones[p].op("member", mid, {"household_id": hid, "name": f"成员{k}"}, recorded_at=when)
+            op = phones[p].op(
+                "member", mid, {"household_id": hid, "name": f"成员{k}"}, recorded_at=when
+            )
         else:
             value = FIELDS[field](v)
             expected[field] = value  # the later edit in field time wins
@@ -96,10 +100,14 @@ def test_any_delivery_order_converges(client, county: County, phones: list[Phone
         h = s.get(Household, hid)
         assert h is not None
         assert {f: getattr(h, f) for f in FIELDS} == expected
-        stored_members = set(s.execute(select(Member.id).where(Member.household_id == hid)).scalars())
+        stored_members = set(
+            s.execute(select(Member.id).where(Member.household_id == hid)).scalars()
+        )
         assert stored_members == members
         verdicts = s.execute(
-            select(SyncOp.op_id, func.count()).where(SyncOp.op_id.in_(op_ids)).group_by(SyncOp.op_id)
+            select(SyncOp.op_id, func.count())
+            .where(SyncOp.op_id.in_(op_ids))
+            .group_by(SyncOp.op_id)
         ).all()
         assert {op_id for op_id, _ in verdicts} == op_ids
         assert all(n == 1 for _, n in verdicts)

@@ -118,16 +118,30 @@ def test_a_late_commit_is_never_skipped_by_a_pull(live_server, county: County) -
     now = datetime.now(UTC)
     slow.connection().execute(
         rt.table.insert(),
-        [{**rt.schema.model_validate(household(county.village_a)).model_dump(mode="json"),
-          "id": slow_id, "version": 1, "deleted": False, "seq": first,
-          "village_code": county.village_a, "has_conflict": False, "created_at": now,
-          "created_by": county.users["cadre_a"], "created_device": "x", "updated_at": now,
-          "updated_by": county.users["cadre_a"], "updated_device": "x"}],
+        [
+            {
+                **rt.schema.model_validate(household(county.village_a)).model_dump(mode="json"),
+                "id": slow_id,
+                "version": 1,
+                "deleted": False,
+                "seq": first,
+                "village_code": county.village_a,
+                "has_conflict": False,
+                "created_at": now,
+                "created_by": county.users["cadre_a"],
+                "created_device": "x",
+                "updated_at": now,
+                "updated_by": county.users["cadre_a"],
+                "updated_device": "x",
+            }
+        ],
     )
     answers: list[httpx.Response] = []
     fast = threading.Thread(
         target=lambda: answers.append(
-            httpx.post(f"{server.url}/api/v1/sync/push", json=batch(county, 1), headers=headers, timeout=60)
+            httpx.post(
+                f"{server.url}/api/v1/sync/push", json=batch(county, 1), headers=headers, timeout=60
+            )
         )
     )
     fast.start()
@@ -139,10 +153,14 @@ def test_a_late_commit_is_never_skipped_by_a_pull(live_server, county: County) -
     fast.join()
     assert answers[0].status_code == 200
     after = httpx.get(
-        f"{server.url}/api/v1/sync/pull", params={"cursor": mid["cursor"]}, headers=headers, timeout=30
+        f"{server.url}/api/v1/sync/pull",
+        params={"cursor": mid["cursor"]},
+        headers=headers,
+        timeout=30,
     ).json()
     ids = [r["id"] for r in after["records"]]
-    assert ids[0] == slow_id and len(ids) == 2
+    assert ids[0] == slow_id
+    assert len(ids) == 2
 
 
 def test_pulls_while_pushes_run_miss_nothing(live_server, county: County) -> None:

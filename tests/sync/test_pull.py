@@ -12,7 +12,12 @@ from tests.sync.phone import Phone, household, new_id
 
 def seed(phone: Phone, village: str, n: int) -> list[str]:
     ids = [new_id() for _ in range(n)]
-    phone.push_ok([phone.op("household", i, household(village, head_name=f"户{k}")) for k, i in enumerate(ids)])
+    phone.push_ok(
+        [
+            phone.op("household", i, household(village, head_name=f"户{k}"))
+            for k, i in enumerate(ids)
+        ]
+    )
     return ids
 
 
@@ -46,7 +51,11 @@ def test_a_new_village_arrives_whole(client, county: County) -> None:
     first, cursor = a.pull_all()
     assert len(first) == 2
     with open_session(write=True) as s:
-        s.execute(insert(UserVillage).values(user_id=county.users["cadre_a"], village_code=county.village_b))
+        s.execute(
+            insert(UserVillage).values(
+                user_id=county.users["cadre_a"], village_code=county.village_b
+            )
+        )
         s.commit()
     r = client.get("/api/v1/sync/pull", params={"cursor": cursor}, headers=a.headers).json()
     assert r["reset"] is True
@@ -70,7 +79,9 @@ def test_answers_are_gzipped(client, county: County) -> None:
     r = client.get("/api/v1/sync/pull", headers={**a.headers, "Accept-Encoding": "gzip"})
     assert r.headers["content-encoding"] == "gzip"
     assert len(r.content) > 0  # httpx decoded it
-    raw = client.build_request("GET", "/api/v1/sync/pull", headers={**a.headers, "Accept-Encoding": "gzip"})
+    raw = client.build_request(
+        "GET", "/api/v1/sync/pull", headers={**a.headers, "Accept-Encoding": "gzip"}
+    )
     resp = client.send(raw, stream=True)
     body = b"".join(resp.iter_raw())
     assert len(gzip.decompress(body)) > len(body) * 2

@@ -103,7 +103,12 @@ def test_same_field_conflicts_and_keeps_both(client, county: County) -> None:
         h = s.get(Household, hid)
         assert h is not None
         # b's change was observed later: it is current for now; its other field applied
-        assert (h.income_per_head, h.relocated, h.address, h.has_conflict) == (5100, True, "茅坡村3组", True)
+        assert (h.income_per_head, h.relocated, h.address, h.has_conflict) == (
+            5100,
+            True,
+            "茅坡村3组",
+            True,
+        )
     c = client.get(f"/api/v1/conflicts/{r[0]['conflict_id']}", headers=a.headers)
     assert c.status_code == 200, c.text
     f = c.json()["fields"]["income_per_head"]
@@ -171,7 +176,9 @@ def test_clock_skew_is_measured_and_corrects_visit_times(client, county: County)
     r = phone.push(
         [
             phone.op("household", hid, household(county.village_a)),
-            phone.op("visit", vid, {"household_id": hid, "occurred_at": "2026-11-21T10:00:00+08:00"}),
+            phone.op(
+                "visit", vid, {"household_id": hid, "occurred_at": "2026-11-21T10:00:00+08:00"}
+            ),
         ]
     )
     body = r.json()
@@ -184,7 +191,8 @@ def test_clock_skew_is_measured_and_corrects_visit_times(client, county: County)
         corrected = v.occurred_at_corrected.replace(tzinfo=None)
         # 10:00 +08:00 on the 21st by a clock three days fast: 02:00 UTC on the 18th
         assert abs((corrected - datetime(2026, 11, 18, 2, 0)).total_seconds()) < 60
-        assert v.clock_skew_s is not None and v.clock_skew_s > 3 * 24 * 3600 - 60
+        assert v.clock_skew_s is not None
+        assert v.clock_skew_s > 3 * 24 * 3600 - 60
 
 
 def test_batch_over_the_limit_is_413(client, county: County) -> None:
@@ -202,7 +210,8 @@ def test_delete_leaves_a_tombstone_that_pulls(client, county: County) -> None:
     a.push_ok([a.op("household", hid, household(county.village_a))])
     _, cursor = a.pull_all()
     r = a.push_ok([a.op("household", hid, delete=True, base=1)])
-    assert r[0]["status"] == "applied" and r[0]["version"] == 2
+    assert r[0]["status"] == "applied"
+    assert r[0]["version"] == 2
     records, _ = a.pull_all(cursor)
     assert [(x["id"], x["deleted"], x["data"]) for x in records] == [(hid, True, None)]
 
@@ -218,11 +227,15 @@ def test_a_create_with_an_existing_id_never_makes_a_second_row(client, county: C
     a.push_ok([a.op("household", hid, {"income_per_head": 300}, base=1)])
     with open_session() as s:
         h = s.get(Household, hid)
-        assert h is not None and h.version == 3 and h.has_conflict
+        assert h is not None
+        assert h.version == 3
+        assert h.has_conflict
 
 
 def test_string_limits_name_the_limit(client, county: County) -> None:
     phone = Phone(client, "cadre_a", "d-a1")
-    r = phone.push_ok([phone.op("household", new_id(), household(county.village_a, head_name="长" * 51))])
+    r = phone.push_ok(
+        [phone.op("household", new_id(), household(county.village_a, head_name="长" * 51))]
+    )
     assert r[0]["status"] == "rejected"
     assert "50" in r[0]["error"]["message"]
