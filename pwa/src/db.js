@@ -1,10 +1,12 @@
 // The phone's store: one IndexedDB database, one DB_VERSION, one upgrade function.
 //
 //   meta       key → value: device id, tokens, user, villages, pull cursor, last sync
-//   records    [type, id] → {type, id, version, server, data, deleted, has_conflict, village, hh}
+//   records    [type, id] → {type, id, version, server, data, deleted, has_conflict, village, grp, hh}
 //                version: the server's version (0 while the record exists only here)
-//                server:  the data as last pulled (null while only here)
-//                data:    what the cadre sees = server + the pending ops of the outbox
+//                data:    what the cadre sees = the server's data + the ops waiting in the outbox
+//                server:  the server's data while ops wait (a discard returns to it), else null
+//                village, grp, hh: where it is filed (indexes): village and group of a
+//                household, the household of a member or visit
 //   outbox     seq (auto) → an op of the sync contract, plus {state, error, chained}
 //                state: "pending" | "rejected"; ops leave the store only on a verdict or
 //                an explicit discard
@@ -22,6 +24,7 @@ export function upgrade(db, oldVersion) {
     db.createObjectStore('meta');
     const records = db.createObjectStore('records', { keyPath: ['type', 'id'] });
     records.createIndex('village', ['type', 'village']);
+    records.createIndex('group', ['type', 'village', 'grp']);
     records.createIndex('hh', ['type', 'hh']);
     const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
     outbox.createIndex('record', ['type', 'id']);
@@ -61,9 +64,10 @@ export async function delMeta(key) {
 
 // Where a record is filed locally: households by village, members and visits by household.
 export function placeOf(type, data) {
-  if (!data) return { village: '', hh: '' };
+  if (!data) return { village: '', grp: '', hh: '' };
   return {
     village: data.village_code || '',
+    grp: data.group_code || '',
     hh: type === 'household' ? '' : data.household_id || '',
   };
 }

@@ -1,9 +1,9 @@
 import { render } from 'preact';
 import { html } from './ui/common.js';
 import { App } from './app.js';
-import { getMeta } from './db.js';
+import { db } from './db.js';
 import { setState } from './state.js';
-import { refreshCounts, sync } from './sync.js';
+import { sync } from './sync.js';
 import { registerSW } from './swreg.js';
 import './style.css';
 
@@ -12,12 +12,28 @@ const SYNC_EVERY_MS = 5 * 60 * 1000;
 async function boot() {
   registerSW();
   render(html`<${App} />`, document.getElementById('app'));
-  const [auth, user, lastSync] = await Promise.all([getMeta('auth'), getMeta('user'), getMeta('last_sync')]);
-  await refreshCounts();
-  setState({ auth: auth && user ? 'in' : 'login', user: user || null, lastSync: lastSync || null });
+  // Everything the first screen needs, in one transaction.
+  const tx = (await db()).transaction(['meta', 'outbox']);
+  const meta = tx.objectStore('meta');
+  const [auth, user, lastSync, villages, ops] = await Promise.all([
+    meta.get('auth'),
+    meta.get('user'),
+    meta.get('last_sync'),
+    meta.get('villages'),
+    tx.objectStore('outbox').getAll(),
+  ]);
+  const rejected = ops.filter((o) => o.state === 'rejected').length;
+  setState({
+    auth: auth && user ? 'in' : 'login',
+    user: user || null,
+    lastSync: lastSync || null,
+    villages: villages || [],
+    pending: ops.length - rejected,
+    rejected,
+  });
   if (auth && user) navigator.storage?.persist?.().catch(() => {});
 
-  sync('start');
+  setTimeout(() => sync('start'), 50); // after the first screen is drawn
   addEventListener('online', () => {
     setState({ online: true });
     sync('online');

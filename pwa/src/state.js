@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 let state = {
   auth: 'unknown', // unknown | in | login
   user: null, // {username, display_name, role, village_codes}
+  villages: [], // the cadre's villages with their groups (GET /geo/villages)
   loginReason: '',
   syncing: false,
   phase: '', // push | pull

@@ -72,13 +72,14 @@ export async function saveRecord(type, id, values) {
   let place = placeOf(type, data);
   if (type !== 'household' && data.household_id) {
     const hh = await rs.get(['household', data.household_id]);
-    place = { village: hh?.village || '', hh: data.household_id };
+    place = { village: hh?.village || '', grp: '', hh: data.household_id };
   }
   await rs.put({
     type,
     id,
     version: rec?.version || 0,
-    server: rec?.server || null,
+    // the server's data, kept only while ops wait (a discard goes back to it)
+    server: rec?.server ?? (rec?.version ? rec.data : null),
     has_conflict: rec?.has_conflict || false,
     deleted: false,
     ...place,
@@ -92,9 +93,19 @@ export async function getRecord(type, id) {
   return (await db()).get('records', [type, id]);
 }
 
-export async function households(village) {
+export async function households(village, group) {
   const d = await db();
+  if (group) return d.getAllFromIndex('records', 'group', ['household', village, group]);
   return d.getAllFromIndex('records', 'village', ['household', village]);
+}
+
+// Households per group, counted by the index (no record is read).
+export async function groupCounts(village, groups) {
+  const d = await db();
+  const out = {};
+  for (const g of groups) out[g] = await d.countFromIndex('records', 'group', ['household', village, g]);
+  out.all = await d.countFromIndex('records', 'village', ['household', village]);
+  return out;
 }
 
 export async function childrenOf(type, householdId) {
@@ -158,7 +169,7 @@ export async function discardOp(seq) {
     if (isHead) await ob.put({ ...head, chained: false, base_version: rec?.version || null });
   }
   await ob.delete(seq);
-  if (rec) await rs.put({ ...rec, data: fold(rec.server, rest) || rec.data });
+  if (rec) await rs.put({ ...rec, data: fold(rec.server, rest) || rec.data, server: rest.length ? rec.server : null });
   return tx.done;
 }
 

@@ -5,7 +5,7 @@
 // and its verdict's version becomes the base of the next one. Ops of different records go
 // together, in the order they were made (a household's create before its members').
 import { ApiError, LoginNeeded, NetworkError, api } from './api.js';
-import { db, deviceId, getMeta, isoLocal, makeUuid, setMeta } from './db.js';
+import { db, deviceId, getMeta, isoLocal, makeUuid, placeOf, setMeta } from './db.js';
 import { counts, fold } from './store.js';
 import { bump, getState, setState } from './state.js';
 
@@ -62,11 +62,12 @@ async function settle(batch, results) {
       done++;
       await ob.delete(op.seq);
       const rec = await rs.get([op.type, op.id]);
+      const later = (await ob.index('record').getAll([op.type, op.id])).sort((a, b) => a.seq - b.seq);
       if (rec) {
-        const server = { ...(rec.server || {}), ...op.set };
+        // the pull that follows brings the server's own copy; until then, ours plus the op
+        const server = later.length ? { ...(rec.server || {}), ...op.set } : null;
         await rs.put({ ...rec, version: Math.max(rec.version || 0, r.version), server });
       }
-      const later = (await ob.index('record').getAll([op.type, op.id])).sort((a, b) => a.seq - b.seq);
       if (later.length && later[0].chained) {
         await ob.put({ ...later[0], chained: false, base_version: r.version });
       }
@@ -146,21 +147,19 @@ async function applyPage(records) {
       else if (old) await rs.put({ ...old, version: p.version, deleted: true, server: null });
       continue;
     }
-    let village = p.data.village_code || '';
-    const hh = p.type === 'household' ? '' : p.data.household_id || '';
-    if (!village && hh) village = (await rs.get(['household', hh]))?.village || '';
     // What the cadre sees: the server's record with this phone's waiting ops on top.
     const data = fold(p.data, ops);
+    const place = placeOf(p.type, data);
+    if (!place.village && place.hh) place.village = (await rs.get(['household', place.hh]))?.village || '';
     await rs.put({
       type: p.type,
       id: p.id,
       version: p.version,
-      server: p.data,
+      server: ops.length ? p.data : null, // kept only while ops wait
       data,
       deleted: false,
       has_conflict: !!p.has_conflict,
-      village,
-      hh,
+      ...place,
     });
   }
   await meta.put([...flagged], 'flagged');
@@ -228,7 +227,7 @@ export async function refreshProfile() {
   const [me, villages] = await Promise.all([api('GET', '/api/v1/me'), api('GET', '/api/v1/geo/villages')]);
   await setMeta('user', me);
   await setMeta('villages', villages);
-  setState({ user: me });
+  setState({ user: me, villages });
   return me;
 }
 

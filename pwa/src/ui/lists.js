@@ -1,19 +1,17 @@
-import { useMemo, useState } from 'preact/hooks';
+import { Component } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html, Header, useLoad } from './common.js';
-import { getMeta } from '../db.js';
-import { households, recordIdsWithOps } from '../store.js';
+import { groupCounts, households, recordIdsWithOps } from '../store.js';
 import { CHOICES, maskId } from '../labels.js';
 import { useApp } from '../state.js';
 
 const collator = new Intl.Collator('zh-CN');
-
-async function villages() {
-  return (await getMeta('villages')) || [];
-}
+const FIRST = 30;
+const BLOCK = 250;
 
 export function Home() {
   const s = useApp();
-  const list = useLoad(villages);
+  const list = s.auth === 'in' ? s.villages : undefined;
   return html`<${Header} title="我的村" />
     ${s.rejected
       ? html`<a class="banner warn" href="#/outbox">有 ${s.rejected} 条修改未被服务器接受，点此处理</a>`
@@ -21,7 +19,7 @@ export function Home() {
     ${list === undefined
       ? null
       : list.length
-        ? html`<ul class="list">
+        ? html`<ul class="list" ref=${() => performance.mark('mq-home')}>
             ${list.map(
               (v) => html`<li><a class="row" href=${`#/v/${v.code}`}>
                 <span class="main">${v.name}</span>
@@ -33,8 +31,7 @@ export function Home() {
 }
 
 function useVillage(code) {
-  const list = useLoad(villages);
-  return list && list.find((v) => v.code === code);
+  return useApp().villages.find((v) => v.code === code);
 }
 
 // Name, or the last digits of an ID number (a query of digits, maybe ending in X).
@@ -50,20 +47,17 @@ export function matches(q) {
 
 export function Village({ village }) {
   const v = useVillage(village);
-  const all = useLoad(() => households(village), [village]);
   const [q, setQ] = useState('');
-  const byGroup = useMemo(() => {
-    const n = {};
-    for (const r of all || []) n[r.data.group_code || ''] = (n[r.data.group_code || ''] || 0) + 1;
-    return n;
-  }, [all]);
+  // the records are read only once a search starts; the counts come from the index
+  const all = useLoad(() => (q ? households(village) : Promise.resolve(null)), [village, !!q]);
+  const byGroup = useLoad(() => groupCounts(village, (v?.groups || []).map((g) => g.code)), [village, v]) || {};
   return html`<${Header} title=${v ? v.name : '村'} back="/" />
     <${Search} value=${q} onInput=${setQ} />
     ${q
-      ? html`<${HouseholdRows} rows=${all} q=${q} groups=${v?.groups} />`
+      ? html`<${HouseholdRows} rows=${all || undefined} q=${q} groups=${v?.groups} />`
       : html`<ul class="list">
           <li><a class="row" href=${`#/v/${village}/g/all`}>
-            <span class="main">全村所有户</span><span class="count">${all ? all.length : ''}</span>
+            <span class="main">全村所有户</span><span class="count">${byGroup.all ?? ''} 户</span>
           </a></li>
           ${(v?.groups || []).map(
             (g) => html`<li><a class="row" href=${`#/v/${village}/g/${g.code}`}>
@@ -80,6 +74,24 @@ function Search({ value, onInput }) {
   </div>`;
 }
 
+// Rows in blocks: a block re-renders only when its rows, the pending set or the group
+// names change, so adding the next block does not diff the ones already drawn.
+class Block extends Component {
+  shouldComponentUpdate(next) {
+    return next.rows !== this.props.rows || next.pending !== this.props.pending || next.gname !== this.props.gname;
+  }
+  render({ rows, pending, gname }) {
+    return rows.map((r) => {
+      const d = r.data;
+      const sub = `${gname[d.group_code] || ''} ${maskId(d.id_number)} · ${CHOICES.poverty_status[d.poverty_status] || ''}`;
+      return html`<li key=${r.id}><a class="row" href=${'#/h/' + r.id}>
+        <span class="main">${d.head_name}${pending && pending.has(r.id) ? html`<i class="tag wait">待同步</i>` : null}${r.has_conflict ? html`<i class="tag bad">冲突</i>` : null}</span>
+        <span class="sub">${sub}</span>
+      </a></li>`;
+    });
+  }
+}
+
 function HouseholdRows({ rows, q, groups }) {
   const pending = useLoad(recordIdsWithOps);
   const gname = useMemo(() => Object.fromEntries((groups || []).map((g) => [g.code, g.name])), [groups]);
@@ -94,31 +106,35 @@ function HouseholdRows({ rows, q, groups }) {
         ),
     [rows],
   );
-  const shown = useMemo(() => {
+  const blocks = useMemo(() => {
     const f = matches(q || '');
-    return sorted.filter((r) => f(r.data));
+    const shown = sorted.filter((r) => f(r.data));
+    const out = [];
+    for (let i = 0; i < shown.length; i += i ? BLOCK : FIRST) out.push(shown.slice(i, i + (i ? BLOCK : FIRST)));
+    return out;
   }, [sorted, q]);
+  // The first screenful at once, the rest block by block: a 2,000-household village is
+  // readable at once on a slow phone, and complete a moment later.
+  const [drawn, setDrawn] = useState(1);
+  useEffect(() => setDrawn(1), [blocks]);
+  useEffect(() => {
+    if (drawn < blocks.length) {
+      const t = setTimeout(() => setDrawn(drawn + 1), 0);
+      return () => clearTimeout(t);
+    }
+    if (blocks.length) performance.mark('mq-list');
+  }, [drawn, blocks]);
   if (rows === undefined) return null;
-  if (!shown.length) return html`<p class="empty">${q ? '没有找到' : '这里还没有户'}</p>`;
+  if (!blocks.length) return html`<p class="empty">${q ? '没有找到' : '这里还没有户'}</p>`;
   return html`<ul class="list households" data-testid="households">
-    ${shown.map((r) => {
-      const d = r.data;
-      return html`<li key=${r.id}><a class="row" href=${`#/h/${r.id}`}>
-        <span class="main">${d.head_name}
-          ${pending && pending.has(r.id) ? html`<i class="tag wait">待同步</i>` : null}
-          ${r.has_conflict ? html`<i class="tag bad">冲突</i>` : null}
-        </span>
-        <span class="sub">${gname[d.group_code] || ''} ${maskId(d.id_number)} · ${CHOICES.poverty_status[d.poverty_status] || ''}</span>
-      </a></li>`;
-    })}
+    ${blocks.slice(0, drawn).map((b, i) => html`<${Block} key=${i} rows=${b} pending=${pending} gname=${gname} />`)}
   </ul>`;
 }
 
 export function Households({ village, group }) {
   const v = useVillage(village);
-  const all = useLoad(() => households(village), [village]);
+  const rows = useLoad(() => households(village, group === 'all' ? null : group), [village, group]);
   const [q, setQ] = useState('');
-  const rows = useMemo(() => (group === 'all' ? all : all && all.filter((r) => r.data.group_code === group)), [all, group]);
   const g = v?.groups.find((x) => x.code === group);
   const title = (v ? v.name : '') + ' ' + (group === 'all' ? '全村' : g ? g.name : '');
   return html`<${Header} title=${title} back=${`/v/${village}`} />

@@ -18,7 +18,7 @@ async function switchUser(username) {
   await tx.objectStore('conflicts').clear();
   for (const k of ['cursor', 'user', 'villages', 'last_sync']) await tx.objectStore('meta').delete(k);
   await tx.done;
-  setState({ lastSync: null, user: null });
+  setState({ lastSync: null, user: null, villages: [] });
   return '';
 }
 
