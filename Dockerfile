@@ -6,7 +6,8 @@
 FROM node:20-slim AS pwa
 WORKDIR /pwa
 COPY pwa/package.json pwa/package-lock.json ./
-RUN npm ci
+# `npm install` only if `npm ci` refuses the lock file (npm/cli#4828, see the Makefile).
+RUN npm ci || npm install
 COPY pwa/ ./
 RUN npm run build
 

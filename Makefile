@@ -29,8 +29,13 @@ ifneq ($(wildcard pwa/package.json),)
 pwa: pwa/node_modules/.installed
 	npm run build --prefix pwa
 
+# npm 11 `ci` refuses a lock file that lacks the other platforms' optional packages (rollup's
+# native builds; npm/cli#4828), which is what npm writes on Linux: then plain install.
 pwa/node_modules/.installed: pwa/package.json $(wildcard pwa/package-lock.json)
-	if [ -f pwa/package-lock.json ]; then npm ci --prefix pwa; else npm install --prefix pwa; fi
+	if [ ! -f pwa/package-lock.json ]; then npm install --prefix pwa; \
+	elif ! npm ci --prefix pwa; then \
+		echo "npm ci failed; trying npm install" >&2; npm install --prefix pwa; \
+	fi
 	touch $@
 else
 pwa:
