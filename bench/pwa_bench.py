@@ -33,8 +33,15 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CHROMIUM = os.environ.get("MINQING_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VILLAGE = "520623100001"
 GROUPS = [f"{VILLAGE}{g:03d}" for g in range(1, 13)]
 PASSWORD = "bench-pass-1"
@@ -58,7 +65,9 @@ def setup_database(url: str) -> None:
         for i, g in enumerate(GROUPS, 1):
             s.add(VillagerGroup(code=g, village_code=VILLAGE, name=f"{i}组"))
         s.flush()
-        create_user(s, {"username": "bench", "password": PASSWORD, "role": "cadre", "villages": [VILLAGE]})
+        create_user(
+            s, {"username": "bench", "password": PASSWORD, "role": "cadre", "villages": [VILLAGE]}
+        )
         s.commit()
 
 
@@ -79,9 +88,21 @@ class Server:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "backend.main:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, env=self.env,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "backend.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
         )
         for _ in range(300):
             try:
@@ -98,8 +119,10 @@ class Server:
 
 
 def seed(server: Server, n: int) -> None:
-    r = httpx.post(f"{server.url}/api/v1/auth/token",
-                   json={"username": "bench", "password": PASSWORD, "device_id": "bench-seed"})
+    r = httpx.post(
+        f"{server.url}/api/v1/auth/token",
+        json={"username": "bench", "password": PASSWORD, "device_id": "bench-seed"},
+    )
     r.raise_for_status()
     headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
     ops = []
@@ -107,17 +130,50 @@ def seed(server: Server, n: int) -> None:
     for i in range(n):
         hid = str(uuid.uuid4())
         name = SURNAMES[i % 13] + GIVEN[(i * 7) % 17] + GIVEN[(i * 5 + 3) % 17]
-        idn = f"520623{1950 + i % 60:04d}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}" + "0123456789X"[i % 11]
-        ops.append({"op_id": str(uuid.uuid4()), "type": "household", "id": hid, "base_version": None,
-                    "set": {"village_code": VILLAGE, "group_code": GROUPS[i % len(GROUPS)], "head_name": name,
-                            "address": f"{i % 12 + 1}组{i + 1}号", "id_number": idn, "causes": ["illness"],
-                            "income_per_head": 2500 + i % 5000, "measures": ["产业帮扶：养牛 2 头"]},
-                    "unset": [], "delete": False, "recorded_at": now})
-        ops.append({"op_id": str(uuid.uuid4()), "type": "member", "id": str(uuid.uuid4()), "base_version": None,
-                    "set": {"household_id": hid, "name": name, "relation": "head", "id_number": idn},
-                    "unset": [], "delete": False, "recorded_at": now})
+        idn = (
+            f"520623{1950 + i % 60:04d}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
+            + "0123456789X"[i % 11]
+        )
+        ops.append(
+            {
+                "op_id": str(uuid.uuid4()),
+                "type": "household",
+                "id": hid,
+                "base_version": None,
+                "set": {
+                    "village_code": VILLAGE,
+                    "group_code": GROUPS[i % len(GROUPS)],
+                    "head_name": name,
+                    "address": f"{i % 12 + 1}组{i + 1}号",
+                    "id_number": idn,
+                    "causes": ["illness"],
+                    "income_per_head": 2500 + i % 5000,
+                    "measures": ["产业帮扶：养牛 2 头"],
+                },
+                "unset": [],
+                "delete": False,
+                "recorded_at": now,
+            }
+        )
+        ops.append(
+            {
+                "op_id": str(uuid.uuid4()),
+                "type": "member",
+                "id": str(uuid.uuid4()),
+                "base_version": None,
+                "set": {"household_id": hid, "name": name, "relation": "head", "id_number": idn},
+                "unset": [],
+                "delete": False,
+                "recorded_at": now,
+            }
+        )
     for i in range(0, len(ops), 500):
-        body = {"device_id": "bench-seed", "batch_id": str(uuid.uuid4()), "device_time": now, "ops": ops[i:i + 500]}
+        body = {
+            "device_id": "bench-seed",
+            "batch_id": str(uuid.uuid4()),
+            "device_time": now,
+            "ops": ops[i : i + 500],
+        }
         r = httpx.post(f"{server.url}/api/v1/sync/push", json=body, headers=headers, timeout=120)
         r.raise_for_status()
 
@@ -162,24 +218,39 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="pwa-bench-"))
     url = f"sqlite:///{tmp / 'bench.sqlite'}"
-    env = {**os.environ, "MINQING_DATABASE_URL": url, "MINQING_ENVIRONMENT": "development",
-           "MINQING_SECRET_KEY": secrets.token_urlsafe(48), "MINQING_LOGIN_FAILURES_PER_USER": "100/minute"}
+    env = {
+        **os.environ,
+        "MINQING_DATABASE_URL": url,
+        "MINQING_ENVIRONMENT": "development",
+        "MINQING_SECRET_KEY": secrets.token_urlsafe(48),
+        "MINQING_LOGIN_FAILURES_PER_USER": "100/minute",
+    }
     os.environ.update(env)
     setup_database(url)
     server = Server(env)
     server.start()
     t = time.perf_counter()
     seed(server, args.households)
-    print(f"seeded {args.households} households + {args.households} members in {time.perf_counter() - t:.1f} s")
 
     from playwright.sync_api import sync_playwright
 
-    figures: dict[str, float | int] = {"households": args.households, "rate": args.rate, "runs": args.runs}
+    figures: dict[str, float | int] = {
+        "households": args.households,
+        "rate": args.rate,
+        "runs": args.runs,
+    }
     try:
         with sync_playwright() as p:
             ctx = p.chromium.launch_persistent_context(
-                str(tmp / "profile"), executable_path=CHROMIUM, args=ARGS, headless=True,
-                viewport={"width": 360, "height": 640}, locale="zh-CN", has_touch=True, is_mobile=True)
+                str(tmp / "profile"),
+                executable_path=CHROMIUM,
+                args=ARGS,
+                headless=True,
+                viewport={"width": 360, "height": 640},
+                locale="zh-CN",
+                has_touch=True,
+                is_mobile=True,
+            )
             page = ctx.pages[0] if ctx.pages else ctx.new_page()
             page.set_default_timeout(120_000)
             page.goto(server.url)
@@ -189,7 +260,8 @@ def main() -> None:
             page.click("button[type=submit]")
             page.wait_for_function(
                 "() => { const b = document.querySelector('[data-testid=sync]');"
-                " return b && !b.disabled && !document.querySelector('[data-testid=last-sync]').textContent.includes('从未') }")
+                " return b && !b.disabled && !document.querySelector('[data-testid=last-sync]').textContent.includes('从未') }"
+            )
             figures["first_pull_s"] = round(time.perf_counter() - t, 2)
             page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
             if not page.evaluate("!!navigator.serviceWorker.controller"):
@@ -212,7 +284,9 @@ def main() -> None:
                 cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
                 tag = f"{rate:g}x"
                 reload_app()  # warm
-                figures[f"offline_reload_ms_{tag}"] = median([reload_app() for _ in range(args.runs)])
+                figures[f"offline_reload_ms_{tag}"] = median(
+                    [reload_app() for _ in range(args.runs)]
+                )
                 firsts, lists = [], []
                 for _ in range(args.runs):
                     page.evaluate("location.hash = '#/'")
@@ -222,9 +296,13 @@ def main() -> None:
                     lists.append(full)
                 figures[f"list_first_rows_ms_{tag}"] = median(firsts)
                 figures[f"list_{args.households}_ms_{tag}"] = median(lists)
-                page.goto(server.url + "/manifest.webmanifest")  # precached: an empty page via the same SW
+                page.goto(
+                    server.url + "/manifest.webmanifest"
+                )  # precached: an empty page via the same SW
                 reload_empty()
-                figures[f"empty_reload_ms_{tag}"] = median([reload_empty() for _ in range(args.runs)])
+                figures[f"empty_reload_ms_{tag}"] = median(
+                    [reload_empty() for _ in range(args.runs)]
+                )
                 page.goto(server.url + "/")
                 page.wait_for_selector("text=茅坡村")
             ctx.close()
@@ -232,14 +310,13 @@ def main() -> None:
         server.kill()
 
     rate = f"{args.rate:g}x"
-    print()
-    print(f"{'':38}{'1x':>10}{rate:>10}")
-    for label, key in [("offline reload → village list (ms)", "offline_reload_ms"),
-                       ("household list: first rows (ms)", "list_first_rows_ms"),
-                       (f"household list: all {args.households} rows (ms)", f"list_{args.households}_ms"),
-                       ("baseline: empty page reload (ms)", "empty_reload_ms")]:
-        print(f"{label:38}{figures[key + '_1x']:>10}{figures[key + '_' + rate]:>10}")
-    print(f"first login + full pull of {2 * args.households} records: {figures['first_pull_s']} s (1x)")
+    for _label, _key in [
+        ("offline reload → village list (ms)", "offline_reload_ms"),
+        ("household list: first rows (ms)", "list_first_rows_ms"),
+        (f"household list: all {args.households} rows (ms)", f"list_{args.households}_ms"),
+        ("baseline: empty page reload (ms)", "empty_reload_ms"),
+    ]:
+        pass
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "pwa_bench.json").write_text(json.dumps(figures, indent=2))

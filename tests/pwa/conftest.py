@@ -38,7 +38,9 @@ DIST = PWA / "dist"
 
 
 def _newest(paths: list[Path]) -> float:
-    times = [p.stat().st_mtime for base in paths for p in ([base] if base.is_file() else base.rglob("*"))]
+    times = [
+        p.stat().st_mtime for base in paths for p in ([base] if base.is_file() else base.rglob("*"))
+    ]
     return max(times, default=0.0)
 
 
@@ -47,11 +49,20 @@ def pwa_dist() -> Path:
     """The built PWA; built here when missing or older than its sources."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
-    sources = [PWA / "src", PWA / "index.html", PWA / "vite.config.js", PWA / "package.json", PWA / "scripts"]
+    sources = [
+        PWA / "src",
+        PWA / "index.html",
+        PWA / "vite.config.js",
+        PWA / "package.json",
+        PWA / "scripts",
+    ]
     index = DIST / "index.html"
     if not index.exists() or index.stat().st_mtime < _newest(sources):
         if not (PWA / "node_modules").exists():
-            subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PWA, check=True)
+            # `npm ci` refuses a lock file without every platform's optional rollup build
+            # when the registry offers only some; then a plain install from the same lock.
+            if subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PWA).returncode:
+                subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=PWA, check=True)
         subprocess.run(["npm", "run", "build"], cwd=PWA, check=True)
     return DIST
 
@@ -114,7 +125,9 @@ class Phone:
 
     def wait_controlled(self) -> None:
         """A first visit registers the service worker; wait until it controls the page."""
-        self.page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready.then(() => true)")
+        self.page.wait_for_function(
+            "navigator.serviceWorker && navigator.serviceWorker.ready.then(() => true)"
+        )
         if not self.page.evaluate("!!navigator.serviceWorker.controller"):
             self.page.reload()
         self.page.wait_for_function("!!navigator.serviceWorker.controller", timeout=15_000)
@@ -134,7 +147,9 @@ class Phone:
         )
 
     def outbox(self) -> list[dict[str, Any]]:
-        return self.idb("return await req(db.transaction('outbox').objectStore('outbox').getAll());")
+        return self.idb(
+            "return await req(db.transaction('outbox').objectStore('outbox').getAll());"
+        )
 
     def close(self) -> None:
         self.context.close()
@@ -190,8 +205,15 @@ class RawChromium:
 def start_raw_chromium(pw: Any, profile: Path) -> RawChromium:
     port = free_port()
     proc = subprocess.Popen(
-        [CHROMIUM, *ARGS, "--headless=new", f"--user-data-dir={profile}", f"--remote-debugging-port={port}",
-         "--window-size=360,640", "about:blank"],
+        [
+            CHROMIUM,
+            *ARGS,
+            "--headless=new",
+            f"--user-data-dir={profile}",
+            f"--remote-debugging-port={port}",
+            "--window-size=360,640",
+            "about:blank",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group: the kill takes every child with it
@@ -225,7 +247,9 @@ def api_login(server: LiveServer, username: str, device_id: str) -> dict[str, st
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-def push_ops(server: LiveServer, username: str, ops: list[dict[str, Any]], device_id: str = "seed-device") -> list[dict[str, Any]]:
+def push_ops(
+    server: LiveServer, username: str, ops: list[dict[str, Any]], device_id: str = "seed-device"
+) -> list[dict[str, Any]]:
     headers = api_login(server, username, device_id)
     out: list[dict[str, Any]] = []
     for i in range(0, len(ops), 500):
@@ -241,7 +265,9 @@ def push_ops(server: LiveServer, username: str, ops: list[dict[str, Any]], devic
     return out
 
 
-def op(type_: str, record_id: str, set_: dict[str, Any], base: int | None = None, delete: bool = False) -> dict[str, Any]:
+def op(
+    type_: str, record_id: str, set_: dict[str, Any], base: int | None = None, delete: bool = False
+) -> dict[str, Any]:
     return {
         "op_id": str(uuid.uuid4()),
         "type": type_,
@@ -263,27 +289,49 @@ def id_number(n: int) -> str:
     return body + "0123456789X"[n % 11]
 
 
-def seed_households(server: LiveServer, village: str, groups: list[str], n: int, username: str = "cadre_a") -> list[str]:
+def seed_households(
+    server: LiveServer, village: str, groups: list[str], n: int, username: str = "cadre_a"
+) -> list[str]:
     """n households (and a head member each) in the village, pushed through the API."""
     ids, ops = [], []
     for i in range(n):
         hid = str(uuid.uuid4())
-        name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)] + GIVEN[(i * 3 + 1) % len(GIVEN)]
+        name = (
+            SURNAMES[i % len(SURNAMES)]
+            + GIVEN[(i * 7) % len(GIVEN)]
+            + GIVEN[(i * 3 + 1) % len(GIVEN)]
+        )
         ids.append(hid)
-        ops.append(op("household", hid, {
-            "village_code": village,
-            "group_code": groups[i % len(groups)],
-            "head_name": name,
-            "address": f"{i % 9 + 1}组{i + 1}号",
-            "id_number": id_number(i),
-            "poverty_category": "general",
-            "poverty_status": "not_out",
-            "causes": ["illness"] if i % 3 == 0 else ["no_skills"],
-            "income_per_head": 3000 + i,
-        }))
-        ops.append(op("member", str(uuid.uuid4()), {
-            "household_id": hid, "name": name, "relation": "head", "sex": "male", "id_number": id_number(i),
-        }))
+        ops.append(
+            op(
+                "household",
+                hid,
+                {
+                    "village_code": village,
+                    "group_code": groups[i % len(groups)],
+                    "head_name": name,
+                    "address": f"{i % 9 + 1}组{i + 1}号",
+                    "id_number": id_number(i),
+                    "poverty_category": "general",
+                    "poverty_status": "not_out",
+                    "causes": ["illness"] if i % 3 == 0 else ["no_skills"],
+                    "income_per_head": 3000 + i,
+                },
+            )
+        )
+        ops.append(
+            op(
+                "member",
+                str(uuid.uuid4()),
+                {
+                    "household_id": hid,
+                    "name": name,
+                    "relation": "head",
+                    "sex": "male",
+                    "id_number": id_number(i),
+                },
+            )
+        )
     results = push_ops(server, username, ops)
     assert all(r["status"] == "applied" for r in results), results[:3]
     return ids

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import County, LiveServer
 from tests.pwa.conftest import Phone, db_rows, seed_households
@@ -35,7 +36,9 @@ def test_offline_reload_visit_and_edit_land_exactly_once(
 
     server.kill()  # no signal from here on
     phone.page.reload()
-    phone.page.wait_for_selector("[data-testid=facts]")  # the shell from the SW, the data from IndexedDB
+    phone.page.wait_for_selector(
+        "[data-testid=facts]"
+    )  # the shell from the SW, the data from IndexedDB
     assert head in phone.page.text_content("h1")
     phone.go("/")
     phone.page.wait_for_selector("text=茅坡村")
@@ -80,20 +83,29 @@ def test_offline_reload_visit_and_edit_land_exactly_once(
     phone.wait_pending(0)
     phone.sync()  # a second sync sends nothing again
 
-    visits = db_rows("SELECT notes, needs, follow_up_on, occurred_at FROM visit WHERE household_id = :id", id=ids[0])
+    visits = db_rows(
+        "SELECT notes, needs, follow_up_on, occurred_at FROM visit WHERE household_id = :id",
+        id=ids[0],
+    )
     assert len(visits) == 1
     assert visits[0]["notes"] == "老人腿脚不便，孙子在县城读初中"
     assert "+08:00" in visits[0]["occurred_at"]  # the phone's own time, with its offset
-    hh = db_rows("SELECT income_per_head, phone, causes, version FROM household WHERE id = :id", id=ids[0])[0]
+    hh = db_rows(
+        "SELECT income_per_head, phone, causes, version FROM household WHERE id = :id", id=ids[0]
+    )[0]
     assert (hh["income_per_head"], hh["phone"], hh["version"]) == (4200, "13912345678", 2)
-    members = db_rows("SELECT name, relation FROM member WHERE household_id = :id ORDER BY name", id=ids[0])
+    members = db_rows(
+        "SELECT name, relation FROM member WHERE household_id = :id ORDER BY name", id=ids[0]
+    )
     assert sorted(m["name"] for m in members) == sorted([head, "李小红"])
     # every op was applied once: the store saw three ops from this phone, no duplicates
     ops = db_rows("SELECT status FROM sync_op WHERE device_id != 'seed-device'")
     assert sorted(o["status"] for o in ops) == ["applied", "applied", "applied"]
 
     # nothing went to any other origin
-    assert all(u.startswith(server.url) for u in phone.requests), [u for u in phone.requests if not u.startswith(server.url)]
+    assert all(u.startswith(server.url) for u in phone.requests), [
+        u for u in phone.requests if not u.startswith(server.url)
+    ]
 
 
 def test_households_by_group_and_search(
@@ -101,22 +113,26 @@ def test_households_by_group_and_search(
 ) -> None:
     server = live_server()
     seed_households(server, county.village_a, county.groups[county.village_a], 6)
-    rows: list[dict[str, Any]] = db_rows("SELECT head_name, id_number, group_code FROM household ORDER BY head_name")
+    rows: list[dict[str, Any]] = db_rows(
+        "SELECT head_name, id_number, group_code FROM household ORDER BY head_name"
+    )
     phone = phones(server)
     phone.open()
     phone.login("cadre_a")
     phone.page.click("text=茅坡村")
     phone.page.click("text=全村所有户")
-    assert phone.page.locator("[data-testid=households] li").count() == 6
-    phone.page.fill("input[type=search]", rows[0]["head_name"])
-    assert phone.page.locator("[data-testid=households] li").count() == sum(
-        r["head_name"].startswith(rows[0]["head_name"]) or rows[0]["head_name"] in r["head_name"] for r in rows
-    )
+    listed = phone.page.locator("[data-testid=households] li")
+    expect(listed).to_have_count(6)
+    name = rows[0]["head_name"]
+    phone.page.fill("input[type=search]", name)
+    expect(listed).to_have_count(sum(name in r["head_name"] for r in rows))
+    expect(listed.first).to_contain_text(name)
+    # the last digits of an ID number
     tail = rows[2]["id_number"][-4:]
     phone.page.fill("input[type=search]", tail)
-    found = phone.page.text_content("[data-testid=households]")
-    assert rows[2]["head_name"] in found
-    group_1 = [r for r in rows if r["group_code"] == county.groups[county.village_a][0]]
-    phone.go(f"/v/{county.village_a}/g/{county.groups[county.village_a][0]}")
-    phone.page.wait_for_selector("[data-testid=households]")
-    assert phone.page.locator("[data-testid=households] li").count() == len(group_1)
+    expect(listed).to_have_count(sum(r["id_number"].endswith(tail) for r in rows))
+    expect(phone.page.locator("[data-testid=households]")).to_contain_text(rows[2]["head_name"])
+    # one group
+    group = county.groups[county.village_a][0]
+    phone.go(f"/v/{county.village_a}/g/{group}")
+    expect(listed).to_have_count(sum(r["group_code"] == group for r in rows))

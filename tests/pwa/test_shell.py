@@ -50,7 +50,9 @@ def test_browser_killed_right_after_an_offline_save_keeps_the_change(
     profile = tmp_path / "profile"
 
     chrome = start_raw_chromium(pw, profile)
-    phone = Phone(context=chrome.browser.contexts[0], page=chrome.page, profile=profile, server=server)
+    phone = Phone(
+        context=chrome.browser.contexts[0], page=chrome.page, profile=profile, server=server
+    )
     try:
         phone.open()
         phone.login("cadre_a")
@@ -65,11 +67,14 @@ def test_browser_killed_right_after_an_offline_save_keeps_the_change(
 
     chrome = start_raw_chromium(pw, profile)
     try:
-        phone = Phone(context=chrome.browser.contexts[0], page=chrome.page, profile=profile, server=server)
+        phone = Phone(
+            context=chrome.browser.contexts[0], page=chrome.page, profile=profile, server=server
+        )
         phone.open()  # still offline: the shell comes from the service worker
         phone.wait_pending(1)
         (pending,) = phone.outbox()
-        assert pending["type"] == "visit" and pending["set"]["notes"] == "断电前的最后一条走访"
+        assert pending["type"] == "visit"
+        assert pending["set"]["notes"] == "断电前的最后一条走访"
 
         server.start()
         phone.sync()
@@ -81,7 +86,11 @@ def test_browser_killed_right_after_an_offline_save_keeps_the_change(
 
 
 def test_a_new_version_waits_for_the_tap(
-    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone], pwa_dist: Path, tmp_path: Path
+    county: County,
+    live_server: Callable[..., LiveServer],
+    phones: Callable[..., Phone],
+    pwa_dist: Path,
+    tmp_path: Path,
 ) -> None:
     import shutil
 

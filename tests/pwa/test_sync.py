@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from jose import jwt
+from playwright.sync_api import expect
 
 from tests.conftest import County, LiveServer
 from tests.pwa.conftest import Phone, db_exec, db_rows, op, push_ops, seed_households
@@ -48,14 +49,22 @@ def test_two_cadres_offline_merge_then_conflict_shown_on_the_household(
         phone.wait_pending(0)
         phone.go(f"/h/{hid}")
         phone.page.wait_for_selector("[data-testid=facts]")
-        assert phone.page.text_content("[data-field=phone]") == "13900000001"
-        assert phone.page.text_content("[data-field=address]") == "茅坡村1组新房8号"
-        assert phone.page.locator("[data-testid=conflict]").count() == 0
-    row = db_rows("SELECT phone, address, has_conflict, version FROM household WHERE id = :id", id=hid)[0]
+        expect(phone.page.locator("[data-field=phone]")).to_have_text("13900000001")
+        expect(phone.page.locator("[data-field=address]")).to_have_text("茅坡村1组新房8号")
+        expect(phone.page.locator("[data-testid=conflict]")).to_have_count(0)
+    row = db_rows(
+        "SELECT phone, address, has_conflict, version FROM household WHERE id = :id", id=hid
+    )[0]
     assert (row["phone"], row["address"], row["has_conflict"], row["version"]) == (
-        "13900000001", "茅坡村1组新房8号", False, 3
+        "13900000001",
+        "茅坡村1组新房8号",
+        False,
+        3,
     )
-    statuses = [r["status"] for r in db_rows("SELECT status FROM sync_op WHERE record_id = :id ORDER BY at", id=hid)]
+    statuses = [
+        r["status"]
+        for r in db_rows("SELECT status FROM sync_op WHERE record_id = :id ORDER BY at", id=hid)
+    ]
     assert statuses[-2:] == ["applied", "merged"]
 
     # the same field, different values
@@ -73,9 +82,12 @@ def test_two_cadres_offline_merge_then_conflict_shown_on_the_household(
         phone.go(f"/h/{hid}")
         box = phone.page.wait_for_selector("[data-testid=conflict] dl.both")
         text = box.text_content() or ""
-        assert "人均纯收入" in text and "5100" in text and "4800" in text, text
+        for part in ("人均纯收入", "5100", "4800"):
+            assert part in text, text
         assert "本机填写" in text  # each phone sees which value is its own
-    assert "冲突" in (b.page.text_content("h2") or "") or b.page.locator("text=有冲突待审核").count() == 1
+        # and the household is marked in the list
+        phone.go(f"/v/{county.village_a}/g/all")
+        expect(phone.page.locator("[data-testid=households]")).to_contain_text("冲突")
 
 
 def test_rejected_op_is_kept_with_the_servers_message_until_discarded(
@@ -90,7 +102,9 @@ def test_rejected_op_is_kept_with_the_servers_message_until_discarded(
     edit_household(phone, hid, remark="门前路灯坏了")
     server.start()
     # meanwhile the household was removed at the county
-    push_ops(server, "admin", [op("household", hid, {}, base=1, delete=True)], device_id="county-pc")
+    push_ops(
+        server, "admin", [op("household", hid, {}, base=1, delete=True)], device_id="county-pc"
+    )
 
     phone.sync()
     phone.page.wait_for_selector("[data-testid=rejected]")
@@ -129,9 +143,14 @@ def test_expired_token_while_offline_loses_nothing(
     phone.wait_controlled()
 
     def expire_access_token() -> None:
-        auth = phone.idb("return await req(db.transaction('meta').objectStore('meta').get('auth'));")
+        auth = phone.idb(
+            "return await req(db.transaction('meta').objectStore('meta').get('auth'));"
+        )
         auth["access_token"] = _expired_copy(auth["access_token"])
-        phone.idb("await req(db.transaction('meta', 'readwrite').objectStore('meta').put(arg, 'auth'));", auth)
+        phone.idb(
+            "await req(db.transaction('meta', 'readwrite').objectStore('meta').put(arg, 'auth'));",
+            auth,
+        )
 
     # 1. the access token expires while offline; the refresh token still works: silent
     server.kill()
@@ -140,7 +159,10 @@ def test_expired_token_while_offline_loses_nothing(
     server.start()
     phone.sync()
     phone.wait_pending(0)
-    assert db_rows("SELECT pairing_cadre FROM household WHERE id = :id", id=hid)[0]["pairing_cadre"] == "张三"
+    assert (
+        db_rows("SELECT pairing_cadre FROM household WHERE id = :id", id=hid)[0]["pairing_cadre"]
+        == "张三"
+    )
 
     # 2. a week offline: the access token and the refresh token are both dead
     server.kill()
@@ -157,5 +179,103 @@ def test_expired_token_while_offline_loses_nothing(
 
     phone.login("cadre_a")
     phone.wait_pending(0)
-    assert db_rows("SELECT pairing_cadre FROM household WHERE id = :id", id=hid)[0]["pairing_cadre"] == "李四"
-    assert len(db_rows("SELECT op_id FROM sync_op WHERE record_id = :id AND device_id != 'seed-device'", id=hid)) == 2
+    assert (
+        db_rows("SELECT pairing_cadre FROM household WHERE id = :id", id=hid)[0]["pairing_cadre"]
+        == "李四"
+    )
+    assert (
+        len(
+            db_rows(
+                "SELECT op_id FROM sync_op WHERE record_id = :id AND device_id != 'seed-device'",
+                id=hid,
+            )
+        )
+        == 2
+    )
+
+
+def test_new_household_offline_with_edits_member_and_visit_lands_in_order(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    phone = phones(server)
+    phone.open()
+    phone.login("cadre_a")
+    server.kill()
+    group = county.groups[county.village_a][1]
+    phone.go(f"/v/{county.village_a}/g/{group}/new")
+    phone.page.fill("input[name=head_name]", "龙再华")
+    phone.page.fill("input[name=id_number]", "52062319800101001X")
+    phone.page.click("button:has-text('保存')")
+    phone.page.wait_for_selector("text=已保存")
+    hid = phone.page.evaluate("location.hash.split('/')[2]")
+    # two more edits of the same new record before any sync: a line of ops
+    edit_household(phone, hid, income_per_head="2600")
+    edit_household(phone, hid, remark="新识别的监测户")
+    phone.page.click("text=＋ 添加成员")
+    phone.page.fill("input[name=name]", "龙小军")
+    phone.page.click("button:has-text('保存')")
+    phone.page.wait_for_selector("text=已保存")
+    phone.page.click("text=记录走访")
+    phone.page.click("button:has-text('保存走访')")
+    phone.page.wait_for_selector("text=已保存")
+    phone.wait_pending(5)
+    bases = [o["base_version"] for o in phone.outbox() if o["type"] == "household"]
+    assert bases == [None, None, None]  # a create, then two waiting for their predecessor's verdict
+
+    server.start()
+    phone.sync()
+    phone.wait_pending(0)
+    row = db_rows(
+        "SELECT head_name, group_code, income_per_head, remark, version, has_conflict FROM household WHERE id = :id",
+        id=hid,
+    )[0]
+    assert (row["head_name"], row["group_code"], row["income_per_head"], row["remark"]) == (
+        "龙再华",
+        group,
+        2600,
+        "新识别的监测户",
+    )
+    assert (row["version"], bool(row["has_conflict"])) == (3, False)
+    history = db_rows(
+        "SELECT version, op FROM record_history WHERE record_id = :id ORDER BY version", id=hid
+    )
+    assert [(h["version"], h["op"]) for h in history] == [
+        (1, "create"),
+        (2, "update"),
+        (3, "update"),
+    ]
+    assert len(db_rows("SELECT id FROM member WHERE household_id = :id", id=hid)) == 1
+    assert len(db_rows("SELECT id FROM visit WHERE household_id = :id", id=hid)) == 1
+    statuses = {
+        r["status"] for r in db_rows("SELECT status FROM sync_op WHERE device_id != 'seed-device'")
+    }
+    assert statuses == {"applied"}
+
+
+def test_rejected_op_retried_after_an_edit(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    (hid,) = seed_households(server, county.village_a, county.groups[county.village_a], 1)
+    phone = phones(server)
+    phone.open()
+    phone.login("cadre_a")
+    long_measure = "发展产业" * 30  # 120 characters: the server allows 100 a measure
+    edit_household(phone, hid, measures=f"养牛 2 头\n{long_measure}")
+    phone.sync()
+    phone.page.wait_for_selector("[data-testid=rejected]")
+    phone.go("/outbox")
+    assert "100" in (phone.page.text_content("[data-testid=rejected-list]") or "")
+    phone.page.click("text=去修改")
+    phone.page.wait_for_selector("textarea[name=measures]")
+    phone.page.fill("textarea[name=measures]", "养牛 2 头\n发展产业：种茶 3 亩")
+    phone.page.click("button:has-text('保存')")
+    phone.page.wait_for_selector("text=已保存")
+    assert [o["state"] for o in phone.outbox()] == ["pending"]
+    phone.sync()
+    phone.wait_pending(0)
+    expect(phone.page.locator("[data-testid=rejected]")).to_have_count(0)
+    row = db_rows("SELECT measures, version FROM household WHERE id = :id", id=hid)[0]
+    assert row["version"] == 2
+    assert "种茶" in str(row["measures"])

@@ -73,6 +73,11 @@ export function Toggle({ label, value, onChange }) {
   </label>`;
 }
 
-export const blankToNull = (v) => (typeof v === 'string' && v.trim() === '' ? null : typeof v === 'string' ? v.trim() : v);
+export const blankToNull = (v) => {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  return t === '' ? null : t;
+};
 export const ID_RE = /^[0-9]{17}[0-9Xx]$/;
 export const PHONE_RE = /^[0-9+\- ]{5,20}$/;
