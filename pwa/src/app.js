@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { html, go } from './ui/common.js';
-import { useApp, setState } from './state.js';
+import { html } from './ui/common.js';
+import { useApp } from './state.js';
 import { shortTime } from './labels.js';
 import { sync } from './sync.js';
 import { Login } from './ui/login.js';
@@ -87,4 +87,3 @@ export function App() {
   `;
 }
 
-export { go, setState };

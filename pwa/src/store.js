@@ -3,16 +3,16 @@
 // not made at all. Writes of the outbox ask for strict durability (flushed to the disk, not
 // only handed to the OS): a phone that loses power right after 已保存 keeps the change.
 
-const STRICT = { durability: 'strict' };
 import { db, isoLocal, makeUuid, placeOf } from './db.js';
+
+const STRICT = { durability: 'strict' };
 
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-// A record's data with ops applied in order (set, then unset).
+// A record's data with ops applied in order (set, then unset). The app makes no deletes.
 export function fold(data, ops) {
   let out = data ? { ...data } : null;
   for (const op of ops) {
-    if (op.delete) return { ...(out || {}), __deleted: true };
     out = { ...(out || {}), ...op.set };
     for (const k of op.unset || []) delete out[k];
   }
@@ -173,4 +173,3 @@ export async function discardOp(seq) {
   return tx.done;
 }
 
-export { fold as applyOps };

@@ -103,7 +103,7 @@ async function pushSplitting(batch) {
     if (answer.clock_skew_s !== undefined) await setMeta('clock_skew_s', answer.clock_skew_s);
     return settle(batch, answer.results || []);
   } catch (e) {
-    if (!(e instanceof ApiError) || ![413, 422, 400].includes(e.status)) throw e;
+    if (!(e instanceof ApiError) || ![413, 422].includes(e.status)) throw e;
     if (batch.length === 1) {
       return settle(batch, [
         { op_id: batch[0].op_id, status: 'rejected', error: { code: e.code, message: e.message } },
@@ -128,7 +128,9 @@ export async function push() {
   return total;
 }
 
-async function applyPage(records) {
+// One page in one transaction, its cursor with it: a link cut mid-pull resumes after the
+// last page stored, and a page stored twice changes nothing.
+async function applyPage(records, cursor) {
   const d = await db();
   const tx = d.transaction(['records', 'outbox', 'meta'], 'readwrite');
   const rs = tx.objectStore('records');
@@ -163,6 +165,7 @@ async function applyPage(records) {
     });
   }
   await meta.put([...flagged], 'flagged');
+  await meta.put(cursor, 'cursor');
   await tx.done;
 }
 
@@ -185,19 +188,31 @@ export async function pull(onPage) {
   let cursor = (await getMeta('cursor')) || '';
   let pulled = 0;
   let pages = 0;
+  let rescoped = false;
   for (let i = 0; i < 10000; i++) {
     const q = `/api/v1/sync/pull?limit=${PULL_LIMIT}` + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '');
-    const page = await api('GET', q);
-    await applyPage(page.records || []);
-    if (page.scope) await keepScope(page.scope);
+    let page;
+    try {
+      page = await api('GET', q);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'bad_cursor' && cursor) {
+        cursor = ''; // the server no longer reads it: pull the whole scope again
+        continue;
+      }
+      throw e;
+    }
+    await applyPage(page.records || [], page.cursor);
+    if (page.scope) {
+      await keepScope(page.scope);
+      rescoped = rescoped || page.reset;
+    }
     cursor = page.cursor;
-    await setMeta('cursor', cursor); // after the page is stored: a cut link resumes here
     pulled += (page.records || []).length;
     pages++;
     onPage && onPage({ pulled, pages, more: !!page.more });
     if (!page.more) break;
   }
-  return pulled;
+  return { pulled, rescoped };
 }
 
 // Both values of each conflicted field. The open conflicts of the cadre's villages are
@@ -241,10 +256,11 @@ export function sync(reason = '') {
     try {
       await push(); // push before pull: the pull then carries the merged results
       setState({ phase: 'pull' });
-      await pull((p) => setState(p));
+      const { rescoped } = await pull((p) => setState(p));
       await push(); // anything saved while pulling
       await fetchConflicts();
-      if (reason === 'start' || reason === 'login') await refreshProfile();
+      // the villages (and their groups) again when the cadre's villages changed
+      if (rescoped || reason === 'start' || reason === 'login') await refreshProfile();
       const at = new Date().toISOString();
       await setMeta('last_sync', at);
       setState({ lastSync: at, online: true });

@@ -1,5 +1,6 @@
 """The phone with no signal: the shell and data survive a dead server, saves queue, sync lands them once."""
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -44,8 +45,11 @@ def test_offline_reload_visit_and_edit_land_exactly_once(
     phone.page.wait_for_selector("text=茅坡村")
     open_household(phone, county, head)
 
-    # record a visit
+    # record a visit, with a GPS fix (the phone's GPS works with no signal)
+    phone.context.grant_permissions(["geolocation"], origin=server.url)
+    phone.context.set_geolocation({"latitude": 27.5183, "longitude": 108.9112, "accuracy": 12})
     phone.page.click("text=记录走访")
+    expect(phone.page.locator("[data-testid=gps]")).to_contain_text("精度约 12 米")
     phone.page.fill("textarea[name=notes]", "老人腿脚不便，孙子在县城读初中")
     phone.page.click("label.chip:has-text('就医')")
     phone.page.fill("input[name=follow_up_on]", "2026-12-20")
@@ -84,12 +88,16 @@ def test_offline_reload_visit_and_edit_land_exactly_once(
     phone.sync()  # a second sync sends nothing again
 
     visits = db_rows(
-        "SELECT notes, needs, follow_up_on, occurred_at FROM visit WHERE household_id = :id",
+        "SELECT notes, needs, follow_up_on, occurred_at, gps FROM visit WHERE household_id = :id",
         id=ids[0],
     )
     assert len(visits) == 1
     assert visits[0]["notes"] == "老人腿脚不便，孙子在县城读初中"
     assert "+08:00" in visits[0]["occurred_at"]  # the phone's own time, with its offset
+    gps = visits[0]["gps"]
+    gps = json.loads(gps) if isinstance(gps, str) else gps
+    assert gps == {"lat": 27.5183, "lon": 108.9112, "accuracy_m": 12.0}
+    assert visits[0]["follow_up_on"] == "2026-12-20"
     hh = db_rows(
         "SELECT income_per_head, phone, causes, version FROM household WHERE id = :id", id=ids[0]
     )[0]

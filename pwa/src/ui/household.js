@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html, Header, Field, Text, Area, Select, Checks, Toggle, useLoad, go, blankToNull, ID_RE, PHONE_RE } from './common.js';
 import { getRecord, childrenOf, conflictsOf, outboxAll, saveRecord } from '../store.js';
 import { deviceId, getMeta, makeUuid } from '../db.js';
-import { CHOICES, FIELD, TYPE, show, shortTime } from '../labels.js';
+import { FIELD, show, shortTime } from '../labels.js';
 import { toast, bump } from '../state.js';
 import { refreshCounts } from '../sync.js';
 
@@ -239,4 +239,3 @@ export function MemberForm({ household, id }) {
     </form>`;
 }
 
-export { TYPE };

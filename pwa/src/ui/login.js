@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { html, Field, Text } from './common.js';
 import { useApp, setState } from '../state.js';
-import { login, ApiError, NetworkError } from '../api.js';
+import { login, NetworkError } from '../api.js';
 import { db, getMeta } from '../db.js';
 import { sync, refreshProfile } from '../sync.js';
 
