@@ -48,7 +48,15 @@ def setup_database(url: str) -> None:
             for g in range(1, 9):
                 s.add(VillagerGroup(code=f"{v}{g:03d}", village_code=v, name=f"{g}组"))
         s.flush()
-        create_user(s, {"username": "bench", "password": "bench-pass-1", "role": "cadre", "villages": VILLAGES})
+        create_user(
+            s,
+            {
+                "username": "bench",
+                "password": "bench-pass-1",
+                "role": "cadre",
+                "villages": VILLAGES,
+            },
+        )
         s.commit()
 
 
@@ -59,30 +67,48 @@ def documents(rng: random.Random, n_households: int) -> list[dict]:
     for _ in range(n_households):
         hid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         v = rng.choice(VILLAGES)
-        ops.append({
-            "op_id": str(uuid.uuid4()), "type": "household", "id": hid, "base_version": None,
-            "recorded_at": now,
-            "set": {
-                "village_code": v, "group_code": f"{v}{rng.randint(1, 8):03d}",
-                "head_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                "address": f"第{rng.randint(1, 8)}组{rng.randint(1, 99)}号",
-                "id_number": f"520623{rng.randint(1940, 2000)}0101{rng.randint(100, 999)}X",
-                "poverty_status": rng.choice(["not_out", "out", "monitored"]),
-                "causes": rng.sample(["illness", "no_funds", "no_skills", "disability"], 2),
-                "income_per_head": rng.randint(2000, 9000),
-                "measures": ["养牛", "林下养鸡", "精扶贷"][: rng.randint(0, 3)],
-                "remark": "因病致贫，需跟进医保报销" * rng.randint(0, 3),
-            },
-        })
-        ops.append({
-            "op_id": str(uuid.uuid4()), "type": "visit", "id": str(uuid.uuid4()), "base_version": None,
-            "recorded_at": now,
-            "set": {
-                "household_id": hid, "kind": "revisit", "occurred_at": now,
-                "gps": {"lat": 27.2 + rng.random() / 100, "lon": 108.9 + rng.random() / 100, "accuracy_m": 12},
-                "notes": "了解家庭收入与就医情况，宣讲医保政策", "needs": ["medical"],
-            },
-        })
+        ops.append(
+            {
+                "op_id": str(uuid.uuid4()),
+                "type": "household",
+                "id": hid,
+                "base_version": None,
+                "recorded_at": now,
+                "set": {
+                    "village_code": v,
+                    "group_code": f"{v}{rng.randint(1, 8):03d}",
+                    "head_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                    "address": f"第{rng.randint(1, 8)}组{rng.randint(1, 99)}号",
+                    "id_number": f"520623{rng.randint(1940, 2000)}0101{rng.randint(100, 999)}X",
+                    "poverty_status": rng.choice(["not_out", "out", "monitored"]),
+                    "causes": rng.sample(["illness", "no_funds", "no_skills", "disability"], 2),
+                    "income_per_head": rng.randint(2000, 9000),
+                    "measures": ["养牛", "林下养鸡", "精扶贷"][: rng.randint(0, 3)],
+                    "remark": "因病致贫，需跟进医保报销" * rng.randint(0, 3),
+                },
+            }
+        )
+        ops.append(
+            {
+                "op_id": str(uuid.uuid4()),
+                "type": "visit",
+                "id": str(uuid.uuid4()),
+                "base_version": None,
+                "recorded_at": now,
+                "set": {
+                    "household_id": hid,
+                    "kind": "revisit",
+                    "occurred_at": now,
+                    "gps": {
+                        "lat": 27.2 + rng.random() / 100,
+                        "lon": 108.9 + rng.random() / 100,
+                        "accuracy_m": 12,
+                    },
+                    "notes": "了解家庭收入与就医情况，宣讲医保政策",
+                    "needs": ["medical"],
+                },
+            }
+        )
     return ops
 
 
@@ -90,12 +116,22 @@ def members(rng: random.Random, household_ids: list[str], per: int) -> list[dict
     now = datetime.now(UTC).isoformat()
     return [
         {
-            "op_id": str(uuid.uuid4()), "type": "member", "id": str(uuid.uuid4()), "base_version": None,
+            "op_id": str(uuid.uuid4()),
+            "type": "member",
+            "id": str(uuid.uuid4()),
+            "base_version": None,
             "recorded_at": now,
-            "set": {"household_id": h, "name": rng.choice(SURNAMES) + rng.choice(GIVEN), "relation": "child",
-                    "sex": rng.choice(["male", "female"]), "birth_date": "2008-05-01", "health": "healthy"},
+            "set": {
+                "household_id": h,
+                "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+                "relation": "child",
+                "sex": rng.choice(["male", "female"]),
+                "birth_date": "2008-05-01",
+                "health": "healthy",
+            },
         }
-        for h in household_ids for _ in range(per)
+        for h in household_ids
+        for _ in range(per)
     ]
 
 
@@ -106,13 +142,17 @@ def baseline_sqlite(batches: list[list[dict]]) -> float:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("CREATE TABLE doc (id TEXT PRIMARY KEY, type TEXT, version INT, data TEXT)")
-        sql = ("INSERT INTO doc (id, type, version, data) VALUES (?, ?, 1, ?) "
-               "ON CONFLICT(id) DO UPDATE SET data = excluded.data, version = doc.version + 1")
+        sql = (
+            "INSERT INTO doc (id, type, version, data) VALUES (?, ?, 1, ?) "
+            "ON CONFLICT(id) DO UPDATE SET data = excluded.data, version = doc.version + 1"
+        )
         n = 0
         started = time.perf_counter()
         for ops in batches:
             conn.execute("BEGIN")
-            conn.executemany(sql, [(o["id"], o["type"], json.dumps(o["set"], ensure_ascii=False)) for o in ops])
+            conn.executemany(
+                sql, [(o["id"], o["type"], json.dumps(o["set"], ensure_ascii=False)) for o in ops]
+            )
             conn.execute("COMMIT")
             n += len(ops)
         took = time.perf_counter() - started
@@ -123,8 +163,19 @@ def baseline_sqlite(batches: list[list[dict]]) -> float:
 def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "MINQING_DATABASE_URL": url, "MINQING_ENVIRONMENT": "development"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "backend.main:create_app", "--factory", "--port", str(port),
-         "--log-level", "warning"], cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "backend.main:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     for _ in range(300):
         try:
@@ -153,13 +204,19 @@ def main() -> None:
     base = f"http://127.0.0.1:{args.port}"
     try:
         with httpx.Client(base_url=base, timeout=120) as c:
-            tok = c.post("/api/v1/auth/token", json={"username": "bench", "password": "bench-pass-1",
-                                                      "device_id": "bench-1"}).json()
+            tok = c.post(
+                "/api/v1/auth/token",
+                json={"username": "bench", "password": "bench-pass-1", "device_id": "bench-1"},
+            ).json()
             h = {"Authorization": f"Bearer {tok['access_token']}"}
 
             def push(ops: list[dict]) -> float:
-                body = {"device_id": "bench-1", "batch_id": str(uuid.uuid4()),
-                        "device_time": datetime.now(UTC).isoformat(), "ops": ops}
+                body = {
+                    "device_id": "bench-1",
+                    "batch_id": str(uuid.uuid4()),
+                    "device_time": datetime.now(UTC).isoformat(),
+                    "ops": ops,
+                }
                 t0 = time.perf_counter()
                 r = c.post("/api/v1/sync/push", json=body, headers=h)
                 took = time.perf_counter() - t0
@@ -178,7 +235,8 @@ def main() -> None:
             for i in range(0, len(fill), 500):
                 push(fill[i : i + 500])
             hids = [o["id"] for b in batches for o in b if o["type"] == "household"] + [
-                o["id"] for o in fill if o["type"] == "household"]
+                o["id"] for o in fill if o["type"] == "household"
+            ]
             mem = members(rng, hids, 3)
             for i in range(0, len(mem), 500):
                 push(mem[i : i + 500])
@@ -191,13 +249,18 @@ def main() -> None:
             pages = 0
             while True:
                 params = {"limit": 1000} | ({"cursor": cursor} if cursor else {})
-                req = c.build_request("GET", "/api/v1/sync/pull", params=params,
-                                      headers={**h, "Accept-Encoding": "gzip"})
+                req = c.build_request(
+                    "GET",
+                    "/api/v1/sync/pull",
+                    params=params,
+                    headers={**h, "Accept-Encoding": "gzip"},
+                )
                 resp = c.send(req, stream=True)
                 raw = b"".join(resp.iter_raw())
                 resp.close()
                 wire += len(raw)
                 import gzip
+
                 body = json.loads(gzip.decompress(raw))
                 n_records += len(body["records"])
                 cursor = body["cursor"]
@@ -210,11 +273,15 @@ def main() -> None:
         proc.wait()
 
     print(f"database: {url.split(':')[0]}")
-    print(f"push: {rate:,.0f} ops/s through HTTP (batches of 500: median {statistics.median(times)*1000:.0f} ms)")
+    print(
+        f"push: {rate:,.0f} ops/s through HTTP (batches of 500: median {statistics.median(times) * 1000:.0f} ms)"
+    )
     print(f"baseline raw sqlite3 upsert of the same documents: {raw_rate:,.0f} rows/s")
     print(f"push / baseline = {rate / raw_rate:.1%}")
-    print(f"first pull of 3 villages: {n_records:,} records ({total_h:,} households + members + visits) "
-          f"in {pages} pages, {pull_s:.2f} s, {wire / 1024:,.0f} KiB on the wire (gzip)")
+    print(
+        f"first pull of 3 villages: {n_records:,} records ({total_h:,} households + members + visits) "
+        f"in {pages} pages, {pull_s:.2f} s, {wire / 1024:,.0f} KiB on the wire (gzip)"
+    )
 
 
 if __name__ == "__main__":

@@ -86,9 +86,13 @@ def refresh(session: Session, settings: Settings, raw_token: str) -> TokenAnswer
     token = session.exec(
         select(RefreshToken).where(RefreshToken.token_hash == _hash(raw_token)).with_for_update()
     ).first()
-    if token is None or token.revoked_at is not None or as_utc(token.expires_at) <= now:
+    if token is None or as_utc(token.expires_at) <= now:
         raise Unauthorized("登录已失效，请重新登录", code="refresh_invalid")
     device = session.get(Device, token.device_pk)
+    if device is not None and device.revoked_at is not None:
+        raise Unauthorized("此设备已被管理员停用，请联系县管理员", code="device_revoked")
+    if token.revoked_at is not None:
+        raise Unauthorized("登录已失效，请重新登录", code="refresh_invalid")
     user = session.get(User, device.user_id) if device else None
     if device is None or user is None or device.revoked_at is not None:
         raise Unauthorized("此设备已被管理员停用，请联系县管理员", code="device_revoked")

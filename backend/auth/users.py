@@ -31,7 +31,9 @@ def create_user(
     try:
         data = data if isinstance(data, UserInput) else UserInput.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(str(exc)) from exc
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ()))
+        raise ValueError(f"{field}: {first.get('msg', 'invalid')}") from exc
     if session.exec(select(User).where(User.username == data.username)).first():
         raise ValueError(f"username {data.username} is taken")
     county = data.county_code

@@ -191,8 +191,8 @@ def test_admin_revokes_a_device(client, county: County) -> None:
 
     # At once: the access token still inside its 15 minutes is refused …
     _refused(client.get("/api/v1/me", headers=cadre), "device_revoked")
-    # … its refresh token is dead (the revocation killed the family) …
-    _refused(_refresh(client, refresh_token), "refresh_invalid")
+    # … its refresh token is dead, with the reason the phone shows …
+    _refused(_refresh(client, refresh_token), "device_revoked")
     # … and the same phone cannot simply log in again.
     _refused(_password_login(client, "cadre_a", PASSWORD, "phone-a"), "device_revoked")
     # The user's other device is untouched.
