@@ -46,7 +46,7 @@ function StatusBar() {
       ${s.rejected ? html`<span class="rejected" data-testid="rejected">需处理 ${s.rejected}</span>` : null}
       <span class="last" data-testid="last-sync">上次同步 ${shortTime(s.lastSync)}</span>
     </a>
-    <button class="sync" disabled=${s.syncing} onClick=${() => sync('button')} data-testid="sync">
+    <button class="sync" disabled=${s.syncing} onClick=${() => sync('button')} data-testid="sync" data-runs=${s.syncs}>
       ${s.syncing ? '同步中…' : '同步'}
     </button>
     ${s.syncing

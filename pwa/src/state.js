@@ -7,6 +7,7 @@ let state = {
   villages: [], // the cadre's villages with their groups (GET /geo/villages)
   loginReason: '',
   syncing: false,
+  syncs: 0, // sync runs finished since the page opened
   phase: '', // push | pull
   pulled: 0,
   pages: 0,

@@ -276,7 +276,7 @@ export function sync(reason = '') {
       return false;
     } finally {
       await refreshCounts();
-      setState({ syncing: false, phase: '' });
+      setState({ syncing: false, phase: '', syncs: getState().syncs + 1 });
       bump();
     }
   };

@@ -107,9 +107,16 @@ class Phone:
         )
 
     def sync(self) -> None:
-        self.page.wait_for_selector("[data-testid=sync]:not([disabled])")
-        self.page.click("[data-testid=sync]")
-        self.page.wait_for_selector("[data-testid=sync]:not([disabled])", timeout=20_000)
+        """Tap 同步 and wait until that run has finished (succeeded or not)."""
+        button = self.page.wait_for_selector("[data-testid=sync]:not([disabled])")
+        runs = int(button.get_attribute("data-runs") or 0)
+        button.click()
+        self.page.wait_for_function(
+            "n => { const b = document.querySelector('[data-testid=sync]');"
+            " return b && !b.disabled && Number(b.dataset.runs) > n }",
+            arg=runs,
+            timeout=20_000,
+        )
 
     def pending(self) -> int:
         text = self.page.text_content("[data-testid=pending]") or ""
