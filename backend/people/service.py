@@ -52,7 +52,7 @@ def _devices(session: Session, ids: list[int]) -> dict[int, tuple[int, object, i
             func.max(func.abs(Device.clock_skew_s)),
         )
         .where(col(Device.user_id).in_(ids), col(Device.revoked_at).is_(None))
-        .group_by(Device.user_id)
+        .group_by(col(Device.user_id))
     )
     return {uid: (n, last, skew) for uid, n, last, skew in rows}
 
@@ -210,17 +210,17 @@ def sync_health(
     ids = sorted(cadre_villages)
     users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
     devices = _devices(session, ids)
-    conflicts = dict(
+    conflicts: dict[str, int] = dict(
         session.execute(
             select(RecordConflict.village_code, func.count())
             .where(
                 col(RecordConflict.status) == "open",
                 col(RecordConflict.village_code).in_(sorted(visible)),
             )
-            .group_by(RecordConflict.village_code)
+            .group_by(col(RecordConflict.village_code))
         ).all()
     )
-    rejected = dict(
+    rejected: dict[int, int] = dict(
         session.execute(
             select(SyncOp.user_id, func.count())
             .where(
@@ -228,7 +228,7 @@ def sync_health(
                 col(SyncOp.status) == "rejected",
                 col(SyncOp.at) >= now - timedelta(days=30),
             )
-            .group_by(SyncOp.user_id)
+            .group_by(col(SyncOp.user_id))
         ).all()
     )
     out = []
