@@ -231,6 +231,8 @@ def main() -> None:
     server.start()
     t = time.perf_counter()
     seed(server, args.households)
+    seeded = time.perf_counter() - t
+    print(f"seeded {args.households} households + {args.households} members in {seeded:.1f} s")
 
     from playwright.sync_api import sync_playwright
 
@@ -310,13 +312,17 @@ def main() -> None:
         server.kill()
 
     rate = f"{args.rate:g}x"
-    for _label, _key in [
+    print()
+    print(f"{'':38}{'1x':>10}{rate:>10}")
+    for label, key in [
         ("offline reload → village list (ms)", "offline_reload_ms"),
         ("household list: first rows (ms)", "list_first_rows_ms"),
         (f"household list: all {args.households} rows (ms)", f"list_{args.households}_ms"),
         ("baseline: empty page reload (ms)", "empty_reload_ms"),
     ]:
-        pass
+        print(f"{label:38}{figures[key + '_1x']:>10}{figures[key + '_' + rate]:>10}")
+    pulled = 2 * args.households
+    print(f"first login + full pull of {pulled} records: {figures['first_pull_s']} s (1x)")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "pwa_bench.json").write_text(json.dumps(figures, indent=2))

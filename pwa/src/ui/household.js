@@ -195,7 +195,7 @@ export function HouseholdForm({ id, village, group }) {
       <${Field} label=${FIELD.pairing_cadre}><${Text} name="pairing_cadre" value=${v.pairing_cadre} onInput=${fv('pairing_cadre')} /><//>
       <${Toggle} label=${FIELD.relocated} value=${v.relocated} onChange=${fv('relocated')} />
       <${Toggle} label=${FIELD.relief_loan} value=${v.relief_loan} onChange=${fv('relief_loan')} />
-      <${Field} label=${FIELD.measures + '，每行一项'}>
+      <${Field} label=${FIELD.measures + '（一户一策），每行一项'}>
         <${Area} name="measures" value=${(v.measures || []).join('\n')} onInput=${(x) => fv('measures')(x.split('\n'))} />
       <//>
       <${Field} label=${FIELD.remark}><${Area} name="remark" value=${v.remark} onInput=${fv('remark')} /><//>
