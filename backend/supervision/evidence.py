@@ -5,7 +5,8 @@ Definitions (the figures a supervisor reads aloud to a cadre must be unambiguous
 
 - **last sync**: the latest ``device.last_sync_at`` over all the cadre's phones.
 - **visits in the last 7 / 30 days**: the cadre's visits (``created_by``) whose
-  skew-corrected time (``occurred_at_corrected``) falls in the window ending now.
+  skew-corrected time (``occurred_at_corrected``) falls in the window ending now (a visit
+  dated in the future counts nowhere but may show as the last visit, an anomaly to see).
 - **last visit**: the cadre's visit with the latest corrected time: its place (GPS), its
   time as reported and corrected, and a clock flag when the phone's clock was off by more
   than ``settings.clock_skew_flag_seconds`` at the push that brought it.
@@ -215,7 +216,7 @@ def evidence(
                 func.sum(case((V.c.occurred_at_corrected >= t7, 1), else_=0)),
                 func.count(),
             )
-            .where(mine, V.c.occurred_at_corrected >= t30)
+            .where(mine, V.c.occurred_at_corrected >= t30, V.c.occurred_at_corrected <= now)
             .group_by(V.c.created_by)
         )
     }
@@ -263,7 +264,12 @@ def evidence(
 
     visited = (
         select(V.c.id)
-        .where(V.c.household_id == H.c.id, ~V.c.deleted, V.c.occurred_at_corrected >= round_since)
+        .where(
+            V.c.household_id == H.c.id,
+            ~V.c.deleted,
+            V.c.occurred_at_corrected >= round_since,
+            V.c.occurred_at_corrected <= now,
+        )
         .exists()
     )
     homes: dict[str, tuple[int, int]] = {}

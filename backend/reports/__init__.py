@@ -1,0 +1,1 @@
+"""Supervisors' reports: visit coverage, spot-check results, the recall list, open conflicts."""
