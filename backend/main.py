@@ -85,7 +85,8 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.households.router import router as households
     from backend.maps.router import router as maps
     from backend.people.router import router as people
+    from backend.reports.router import router as reports
     from backend.supervision.router import router as supervision
     from backend.sync.router import router as sync
 
-    return [sync, conflicts, households, maps, people, supervision]
+    return [sync, conflicts, households, maps, people, supervision, reports]
