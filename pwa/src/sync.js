@@ -58,7 +58,9 @@ async function settle(batch, results) {
   for (const op of batch) {
     const r = byOp.get(op.op_id);
     if (!r) continue; // no verdict: it stays pending and goes again
-    if (DONE.has(r.status) && !r.error && r.version) {
+    // a duplicate (the answer to an earlier try was lost) carries its first verdict
+    const status = r.status === 'duplicate' ? r.first_status || 'duplicate' : r.status;
+    if (DONE.has(status) && !r.error && r.version) {
       done++;
       await ob.delete(op.seq);
       const rec = await rs.get([op.type, op.id]);
@@ -71,7 +73,7 @@ async function settle(batch, results) {
       if (later.length && later[0].chained) {
         await ob.put({ ...later[0], chained: false, base_version: r.version });
       }
-      if (r.status === 'conflict' && r.conflict_id) {
+      if (status === 'conflict' && r.conflict_id) {
         // A placeholder with what this phone sent, until the open conflicts are fetched.
         await cs.put({ id: r.conflict_id, type: op.type, record_id: op.id, status: 'open', fields: null, mine: op.set });
       }
