@@ -1,0 +1,1 @@
+"""Exports (CSV, XLSX) of the family files, visits and spot checks in the caller's scope."""

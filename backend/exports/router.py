@@ -1,0 +1,97 @@
+"""Streamed exports for supervisors and admins: one kind as CSV or XLSX, or all as XLSX."""
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from backend.auth.dependencies import Reviewer, SettingsDep
+from backend.exports import service
+from backend.exports.service import Kind
+from backend.supervision.evidence import BEIJING
+
+router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TownshipCode = Annotated[str | None, Query(min_length=9, max_length=9)]
+VillageCode = Annotated[str | None, Query(min_length=12, max_length=12)]
+
+
+def _headers(ascii_name: str, chinese_name: str) -> dict[str, str]:
+    # RFC 6266/5987: an ASCII fallback, and the Chinese name for clients that read it.
+    return {
+        "Content-Disposition": f'attachment; filename="{ascii_name}"; '
+        f"filename*=UTF-8''{quote(chinese_name)}",
+        "Cache-Control": "no-store",  # personal data: never kept by a proxy or the browser
+    }
+
+
+def _stamp() -> str:
+    return datetime.now(BEIJING).strftime("%Y%m%d")
+
+
+def _responses(media: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {media: {}}}}
+
+
+@router.get("/all.xlsx", response_class=StreamingResponse, responses=_responses(XLSX))
+def export_all_xlsx(
+    caller: Reviewer,
+    settings: SettingsDep,
+    township_code: TownshipCode = None,
+    village_code: VillageCode = None,
+) -> StreamingResponse:
+    """Households, members, visits and spot checks in one workbook, a sheet each."""
+    req = service.prepare(
+        caller,
+        township_code=township_code,
+        village_code=village_code,
+        skew_flag_s=settings.clock_skew_flag_seconds,
+    )
+    body = service.stream_xlsx(list(service.SHEETS), req)
+    headers = _headers(f"minqing-all-{_stamp()}.xlsx", f"民情数据_{_stamp()}.xlsx")
+    return StreamingResponse(body, media_type=XLSX, headers=headers)
+
+
+@router.get("/{kind}.csv", response_class=StreamingResponse, responses=_responses("text/csv"))
+def export_csv(
+    kind: Kind,
+    caller: Reviewer,
+    settings: SettingsDep,
+    township_code: TownshipCode = None,
+    village_code: VillageCode = None,
+) -> StreamingResponse:
+    """One kind as CSV (UTF-8 with BOM, Chinese headers), streamed."""
+    req = service.prepare(
+        caller,
+        township_code=township_code,
+        village_code=village_code,
+        skew_flag_s=settings.clock_skew_flag_seconds,
+    )
+    title = service.SHEETS[kind].title
+    headers = _headers(f"minqing-{kind}-{_stamp()}.csv", f"民情_{title}_{_stamp()}.csv")
+    return StreamingResponse(
+        service.stream_csv(kind, req), media_type="text/csv; charset=utf-8", headers=headers
+    )
+
+
+@router.get("/{kind}.xlsx", response_class=StreamingResponse, responses=_responses(XLSX))
+def export_xlsx(
+    kind: Kind,
+    caller: Reviewer,
+    settings: SettingsDep,
+    township_code: TownshipCode = None,
+    village_code: VillageCode = None,
+) -> StreamingResponse:
+    """One kind as an XLSX workbook (openpyxl write-only), streamed."""
+    req = service.prepare(
+        caller,
+        township_code=township_code,
+        village_code=village_code,
+        skew_flag_s=settings.clock_skew_flag_seconds,
+    )
+    title = service.SHEETS[kind].title
+    headers = _headers(f"minqing-{kind}-{_stamp()}.xlsx", f"民情_{title}_{_stamp()}.xlsx")
+    return StreamingResponse(service.stream_xlsx([kind], req), media_type=XLSX, headers=headers)

@@ -1,0 +1,237 @@
+"""Exports of households, members, visits and spot checks in the caller's scope, streamed.
+
+Rows are read in pages from a session of the export's own: the request's unit of work
+ends (commits) before the answer's body is sent, so the body cannot read through it.
+The rows are those the caller's scope allows at the time of the request.
+
+- **CSV**: UTF-8 with a BOM (Excel then reads Chinese), written a few hundred rows at a
+  time. A cell that a spreadsheet would run as a formula (starting with ``= @ + -`` and not
+  a plain number) is prefixed with ``'`` (OWASP "CSV injection").
+- **XLSX**: openpyxl's write-only mode (rows go to a temporary file, not memory); the file
+  is then sent in chunks. Text cells are always text, never formulas; ID numbers stay text
+  (Excel shows a CSV's unmasked 18-digit ID numbers as 5.2E+17 — use the XLSX for those).
+
+National ID numbers are masked unless the caller's role sees them (admin).
+"""
+
+import csv
+import io
+import logging
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased
+
+from backend.auth.dependencies import Caller
+from backend.auth.models import User
+from backend.database import open_session
+from backend.errors import NotFound
+from backend.exports import columns as c
+from backend.geo.models import Township, Village, VillagerGroup
+from backend.geo.scope import Scope
+from backend.records.models import Household, Member, SpotCheck, Visit
+from backend.records.registry import UNMASKED_ROLES
+
+log = logging.getLogger("minqing.exports")
+
+H = Household.__table__  # type: ignore[attr-defined]
+M = Member.__table__  # type: ignore[attr-defined]
+V = Visit.__table__  # type: ignore[attr-defined]
+SC = SpotCheck.__table__  # type: ignore[attr-defined]
+U = User.__table__  # type: ignore[attr-defined]
+VIL = Village.__table__  # type: ignore[attr-defined]
+TWP = Township.__table__  # type: ignore[attr-defined]
+GRP = VillagerGroup.__table__  # type: ignore[attr-defined]
+
+Kind = Literal["households", "members", "visits", "spot-checks"]
+PAGE = 500
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Sheet:
+    kind: Kind
+    title: str  # the sheet's and the file's Chinese name
+    columns: list[c.Column]
+
+
+SHEETS: dict[str, Sheet] = {
+    "households": Sheet("households", "农户", c.HOUSEHOLDS),
+    "members": Sheet("members", "家庭成员", c.MEMBERS),
+    "visits": Sheet("visits", "走访记录", c.VISITS),
+    "spot-checks": Sheet("spot-checks", "电话抽查", c.SPOT_CHECKS),
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What an export reads, fixed while the request is answered (the body runs later)."""
+
+    scope: Scope
+    options: c.Options
+    township_code: str | None
+    village_code: str | None
+    user_id: int
+
+
+def prepare(
+    caller: Caller, *, township_code: str | None, village_code: str | None, skew_flag_s: int
+) -> Request:
+    """Check the filters against the caller's scope (404 outside it) before streaming."""
+    scope = caller.scope
+    if township_code is not None and not scope.allows_township(township_code):
+        raise NotFound()
+    if village_code is not None and not scope.allows(village_code):
+        raise NotFound()
+    return Request(
+        scope=scope,
+        options=c.Options(mask=caller.role not in UNMASKED_ROLES, skew_flag_s=skew_flag_s),
+        township_code=township_code,
+        village_code=village_code,
+        user_id=caller.user_id,
+    )
+
+
+def _place(stmt: Select[Any], village: Any, req: Request) -> Select[Any]:
+    stmt = (
+        stmt.join(VIL, VIL.c.code == village)
+        .join(TWP, TWP.c.code == VIL.c.township_code)
+        .where(req.scope.where(village))
+    )
+    if req.township_code is not None:
+        stmt = stmt.where(VIL.c.township_code == req.township_code)
+    if req.village_code is not None:
+        stmt = stmt.where(village == req.village_code)
+    return stmt
+
+
+def query(kind: str, req: Request) -> Select[Any]:
+    """The rows of one export, with the names its columns show, in a stable order."""
+    names = (VIL.c.name.label("village_name"), TWP.c.name.label("township_name"))
+    if kind == "households":
+        stmt = select(H, *names, GRP.c.name.label("group_name")).outerjoin(
+            GRP, GRP.c.code == H.c.group_code
+        )
+        stmt = _place(stmt, H.c.village_code, req).where(~H.c.deleted)
+        return stmt.order_by(H.c.village_code, H.c.group_code, H.c.head_name, H.c.id)
+    if kind == "members":
+        stmt = select(M, *names, H.c.head_name).join(H, H.c.id == M.c.household_id)
+        stmt = _place(stmt, M.c.village_code, req).where(~M.c.deleted, ~H.c.deleted)
+        return stmt.order_by(
+            M.c.village_code, H.c.head_name, M.c.household_id, M.c.created_at, M.c.id
+        )
+    if kind == "visits":
+        stmt = (
+            select(V, *names, H.c.head_name, U.c.display_name.label("cadre_name"))
+            .join(H, H.c.id == V.c.household_id)
+            .outerjoin(U, U.c.id == V.c.created_by)
+        )
+        stmt = _place(stmt, V.c.village_code, req).where(~V.c.deleted)
+        return stmt.order_by(V.c.village_code, V.c.occurred_at_corrected, V.c.id)
+    if kind == "spot-checks":
+        cadre, checker = aliased(U), aliased(U)
+        stmt = (
+            select(
+                SC,
+                *names,
+                cadre.c.display_name.label("cadre_name"),
+                checker.c.display_name.label("checker_name"),
+            )
+            .outerjoin(cadre, cadre.c.id == SC.c.cadre_id)
+            .outerjoin(checker, checker.c.id == SC.c.created_by)
+        )
+        stmt = _place(stmt, SC.c.village_code, req).where(~SC.c.deleted)
+        return stmt.order_by(SC.c.checked_at_corrected, SC.c.id)
+    raise NotFound()
+
+
+def rows(kind: str, req: Request) -> Iterator[list[c.Value]]:
+    """Each row's cells, read in pages through a read-only session of the export's own."""
+    sheet = SHEETS[kind]
+    with open_session() as session:
+        conn = session.connection().execution_options(yield_per=PAGE)
+        for r in conn.execute(query(kind, req)).mappings():
+            yield [col.cell(r, req.options) for col in sheet.columns]
+
+
+# ── CSV ─────────────────────────────────────────────────────────────────────────────────
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9 .\-]*$")
+
+
+def csv_safe(value: c.Value) -> str:
+    """The cell as CSV text; a would-be formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if not isinstance(value, str):
+        return str(value)
+    if value[:1] in ("=", "@", "\t", "\r") or (
+        value[:1] in ("+", "-") and not _PLAIN_NUMBER.match(value)
+    ):
+        return "'" + value
+    return value
+
+
+def stream_csv(kind: str, req: Request) -> Iterator[bytes]:
+    """The CSV file, a page of rows at a time; the first bytes are the BOM and headers."""
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    buf.write("\ufeff")
+    out.writerow([col.header for col in SHEETS[kind].columns])
+    n = 0
+    for row in rows(kind, req):
+        out.writerow([csv_safe(v) for v in row])
+        n += 1
+        if n % PAGE == 0:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode("utf-8")
+    log.info("export csv %s: %d rows for user %d", kind, n, req.user_id)
+
+
+# ── XLSX ────────────────────────────────────────────────────────────────────────────────
+
+
+def _xlsx_cell(ws: Any, value: c.Value) -> Any:
+    if isinstance(value, str):
+        cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        return cell
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+        return cell
+    return value
+
+
+def stream_xlsx(kinds: list[str], req: Request) -> Iterator[bytes]:
+    """A workbook with one sheet per kind, built on disk, then sent in chunks."""
+    wb = Workbook(write_only=True)
+    counts = {}
+    for kind in kinds:
+        sheet = SHEETS[kind]
+        ws = wb.create_sheet(sheet.title)
+        ws.freeze_panes = "A2"
+        ws.append([col.header for col in sheet.columns])
+        n = 0
+        for row in rows(kind, req):
+            ws.append([_xlsx_cell(ws, v) for v in row])
+            n += 1
+        counts[kind] = n
+    with tempfile.TemporaryFile() as f:
+        wb.save(f)
+        f.seek(0)
+        while chunk := f.read(CHUNK):
+            yield chunk
+    log.info("export xlsx %s for user %d", counts, req.user_id)
