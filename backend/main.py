@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _domain_routers() -> list:  # type: ignore[type-arg]
     """Routers of the record domains, imported here so the order of mounting is one list."""
     from backend.conflicts.router import router as conflicts
+    from backend.exports.router import router as exports
     from backend.households.router import router as households
     from backend.maps.router import router as maps
     from backend.people.router import router as people
@@ -89,4 +90,4 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.supervision.router import router as supervision
     from backend.sync.router import router as sync
 
-    return [sync, conflicts, households, maps, people, supervision, reports]
+    return [sync, conflicts, households, maps, people, supervision, reports, exports]
