@@ -96,8 +96,9 @@ def install_error_handlers(app: FastAPI) -> None:
             {"field": _loc(e), "message": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()
         ]
-        first = errors[0] if errors else {"field": "", "message": "invalid"}
-        detail = f"输入有误: {first['field']}: {first['message']}"
+        from backend.records.messages import describe_errors
+
+        detail = "输入有误 — " + describe_errors(list(exc.errors()), 3)
         return JSONResponse(
             error_body("validation_error", detail, fields=errors[:50]), status_code=422
         )

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
+from backend.auth.models import User
 from backend.config import Settings
 from backend.conflicts.schemas import ConflictOut, ConflictPage, ResolveAnswer, ResolveRequest
 from backend.errors import Conflict, NotFound, Unprocessable
@@ -27,8 +28,14 @@ from backend.sync.pull import mask_id_number
 from backend.timeutil import utcnow
 
 
-def _out(row: Any, caller: Caller, settings: Settings) -> ConflictOut:
+def _out(session: Session, row: Any, caller: Caller, settings: Settings) -> ConflictOut:
     out = ConflictOut.model_validate(dict(row))
+    # Names, so a phone can say who wrote the other value (users are of the same county).
+    sides = [out.stored, out.incoming, *(f.get("stored_by") or {} for f in out.fields.values())]
+    for side in sides:
+        user = session.get(User, side.get("user_id")) if side.get("user_id") else None
+        if user is not None:
+            side["display_name"] = user.display_name
     rt = registry.REGISTRY.get(out.type)
     if rt and caller.role not in UNMASKED_ROLES:
         for f in rt.masked & set(out.fields):
@@ -68,7 +75,7 @@ def list_conflicts(
         .offset(offset)
         .limit(limit)
     ).mappings()
-    return ConflictPage(items=[_out(r, caller, settings) for r in rows], total=int(total))
+    return ConflictPage(items=[_out(session, r, caller, settings) for r in rows], total=int(total))
 
 
 def _get(session: Session, caller: Caller, conflict_id: str) -> Any:
@@ -87,7 +94,7 @@ def get_conflict(
     session: Session, settings: Settings, caller: Caller, conflict_id: str
 ) -> ConflictOut:
     """One conflict: the base value, both values, who and when."""
-    return _out(_get(session, caller, conflict_id), caller, settings)
+    return _out(session, _get(session, caller, conflict_id), caller, settings)
 
 
 def resolve(
@@ -163,7 +170,9 @@ def resolve(
         )
     )
     fresh = _get(session, caller, conflict_id)
-    return ResolveAnswer(conflict=_out(fresh, caller, settings), version=current["version"])
+    return ResolveAnswer(
+        conflict=_out(session, fresh, caller, settings), version=current["version"]
+    )
 
 
 __all__ = ["RecordConflict", "get_conflict", "list_conflicts", "resolve"]

@@ -13,7 +13,7 @@ import heapq
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
@@ -76,9 +76,8 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> Pu
     mask = caller.role not in UNMASKED_ROLES
     conn = session.connection()
     pages = []
-    for rt in REGISTRY.values():
-        if caller.role not in rt.readers:
-            continue
+    readable = [rt for rt in REGISTRY.values() if caller.role in rt.readers]
+    for rt in readable:
         t = rt.table
         rows = conn.execute(
             select(t)
@@ -87,6 +86,16 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> Pu
             .limit(limit + 1)
         ).mappings()
         pages.append([(r["seq"], rt.name, r) for r in rows])
+    remaining = None
+    if reset or not cursor:
+        remaining = 0
+        for rt in readable:
+            t = rt.table
+            remaining += conn.execute(
+                select(func.count())
+                .select_from(t)
+                .where(t.c.seq > after, caller.scope.where(t.c.village_code))
+            ).scalar_one()
     merged = list(heapq.merge(*pages, key=lambda x: x[0]))
     page = merged[:limit]
     more = len(merged) > limit
@@ -97,4 +106,5 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> Pu
         more=more,
         scope=sorted(caller.scope.village_codes) if (reset or not cursor) else None,
         reset=reset,
+        remaining=None if remaining is None else max(0, remaining - len(page)),
     )

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from backend.auth.dependencies import Caller
 from backend.config import Settings
 from backend.errors import BadRequest, TooLarge
-from backend.records import registry
+from backend.records import messages, registry
 from backend.records.registry import RecordType
 from backend.records.store import (
     CONFLICTS,
@@ -48,11 +48,7 @@ class Rejected(Exception):
 
 
 def _validation_message(exc: ValidationError) -> str:
-    parts = []
-    for e in exc.errors()[:5]:
-        loc = ".".join(str(p) for p in e.get("loc", ()))
-        parts.append(f"{loc}: {e.get('msg', '')}" if loc else e.get("msg", ""))
-    return "数据有误 — " + "; ".join(parts)
+    return "数据有误 — " + messages.describe(exc)
 
 
 def _canonical(rt: RecordType, data: dict[str, Any]) -> dict[str, Any]:

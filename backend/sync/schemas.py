@@ -72,3 +72,5 @@ class PullAnswer(BaseModel):
     # should hold now; records of any other village can be dropped.
     scope: list[str] | None = None
     reset: bool = False
+    # On a first page: how many records follow this page (for a progress bar).
+    remaining: int | None = None

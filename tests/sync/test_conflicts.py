@@ -29,6 +29,7 @@ def test_list_and_read_in_scope(client, county: County) -> None:
     one = client.get(f"/api/v1/conflicts/{cid}", headers=sup.headers).json()
     assert set(one["fields"]) == {"income_per_head", "phone"}
     assert one["incoming"]["device_id"] == "d-a2"
+    assert one["incoming"]["display_name"] == "cadre_a2"
     assert one["fields"]["phone"]["stored_by"]["device_id"] == "d-a1"
 
 

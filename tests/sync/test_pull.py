@@ -24,6 +24,8 @@ def seed(phone: Phone, village: str, n: int) -> list[str]:
 def test_pages_in_change_order_without_gaps(client, county: County) -> None:
     a = Phone(client, "cadre_a", "d-a1")
     ids = seed(a, county.village_a, 25)
+    first = client.get("/api/v1/sync/pull", params={"limit": 7}, headers=a.headers).json()
+    assert first["remaining"] == 18  # for the progress bar
     records, cursor = a.pull_all(limit=7)
     assert [r["id"] for r in records] == ids
     again, _ = a.pull_all(cursor)

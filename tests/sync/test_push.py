@@ -71,7 +71,7 @@ def test_rejected_op_does_not_sink_the_others(client, county: County) -> None:
     )
     assert [r["status"] for r in results] == ["rejected", "applied", "rejected"]
     assert results[0]["error"]["code"] == "invalid"
-    assert "head_name" in results[0]["error"]["message"]
+    assert "户主姓名" in results[0]["error"]["message"]
     assert results[2]["error"]["code"] == "unknown_parent"
     assert count(Household) == 1
 
