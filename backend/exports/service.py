@@ -205,8 +205,12 @@ def stream_csv(kind: str, req: Request) -> Iterator[bytes]:
 
 def _xlsx_cell(ws: Any, value: c.Value) -> Any:
     if isinstance(value, str):
-        cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"  # never a formula, whatever the text starts with
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value[:1] not in ("=", "#"):
+            return value
+        # openpyxl would store "=…" as a formula and "#N/A" as an error: keep it text.
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
         return cell
     if isinstance(value, datetime):
         cell = WriteOnlyCell(ws, value=value)

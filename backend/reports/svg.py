@@ -9,10 +9,12 @@ from backend.maps.svg import FONT
 WIDTH = 360
 ROW = 30
 TOP = 56
-LABEL_W = 112
-VALUE_W = 86
+LABEL_W = 104
+VALUE_W = 100
 GOOD, FAIR, POOR, NONE = "#1a9850", "#f08c00", "#d7301f", "#bdbdbd"
 LEGEND = ((GOOD, "≥80%"), (FAIR, "50–80%"), (POOR, "<50%"), (NONE, "无数据"))
+EMPTY = "#f1f1f1"
+GRID_LEGEND = ((GOOD, "≥80%"), (FAIR, "50–80%"), (POOR, "<50%"), (EMPTY, "未抽查"))
 
 
 def share_colour(share: float | None) -> str:
@@ -89,7 +91,7 @@ def bar_chart(title: str, subtitle: str, bars: list[Bar], *, legend: bool = True
         label.set("text-anchor", "end")
         label.text = short(bar.label)
         ET.SubElement(
-            g, "rect", x=str(LABEL_W), y=str(y + 5), width=str(span), height="18", fill="#f1f1f1"
+            g, "rect", x=str(LABEL_W), y=str(y + 5), width=str(span), height="18", fill=EMPTY
         )
         if bar.fraction is not None:
             w = max(0.0, min(1.0, bar.fraction)) * span
@@ -144,7 +146,7 @@ def grid(
             ET.SubElement(c, "title").text = cell.title
             ET.SubElement(
                 c, "rect", x=str(x + 1), y=str(y + 2), width=str(cell_w - 2), height=str(ROW - 4),
-                fill=share_colour(cell.share) if cell.text else "#f1f1f1",
+                fill=share_colour(cell.share) if cell.text else EMPTY,
             )  # fmt: skip
             ct = ET.SubElement(
                 c,
@@ -156,5 +158,5 @@ def grid(
             ct.set("font-size", "12")
             ct.set("text-anchor", "middle")
             ct.text = cell.text or "—"
-    _legend(svg, TOP + 22 + n * ROW + 10)
+    _legend(svg, TOP + 22 + n * ROW + 10, GRID_LEGEND)
     return ET.tostring(svg, encoding="utf-8", xml_declaration=True)

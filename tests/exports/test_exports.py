@@ -47,7 +47,11 @@ def records(client, county: County) -> dict[str, Any]:
                     remark=FORMULA,
                 ),
             ),
-            a.op("household", h2, household(county.village_a, head_name="杨秀英", id_number=None)),
+            a.op(
+                "household",
+                h2,
+                household(county.village_a, head_name="杨秀英", id_number=None, remark="#N/A"),
+            ),
             a.op(
                 "member",
                 m1,
@@ -213,6 +217,8 @@ def test_xlsx_contents_and_masking(client, county: County, records) -> None:
     remark = row[header.index("备注")]
     assert remark.value == FORMULA
     assert remark.data_type == "s"
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == records["h2"])
+    assert (row[header.index("备注")].value, row[header.index("备注")].data_type) == ("#N/A", "s")
 
     admin = Phone(client, "admin", "d-ad")
     wb = read_xlsx(client.get(f"{EXPORTS}/all.xlsx", headers=admin.headers))
