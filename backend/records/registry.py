@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlmodel import Session, SQLModel, col
 
-from backend.auth.models import Role
+from backend.auth.models import Role, UserVillage
 from backend.geo.models import VillagerGroup
 from backend.maps.geometry import MAX_ELEMENTS_PER_MAP, simplify_stroke
 from backend.records import models as m
@@ -93,6 +93,17 @@ def _group_in_village(session: Session, data: dict[str, Any], village_code: str)
     return None
 
 
+def _cadre_of_village(session: Session, data: dict[str, Any], village_code: str) -> str | None:
+    """A spot check is about a resident cadre of the village it is filed under."""
+    found = session.connection().execute(
+        select(col(UserVillage.user_id)).where(
+            col(UserVillage.user_id) == data["cadre_id"],
+            col(UserVillage.village_code) == village_code,
+        )
+    ).first()
+    return None if found else f"干部 {data['cadre_id']} 不是村 {village_code} 的驻村干部"
+
+
 REGISTRY: dict[str, RecordType] = {
     t.name: t
     for t in [
@@ -156,6 +167,7 @@ REGISTRY: dict[str, RecordType] = {
             writers=frozenset({Role.supervisor, Role.admin}),
             readers=frozenset({Role.supervisor, Role.admin}),
             device_times=("checked_at",),
+            ref_checks=(_cadre_of_village,),
         ),
     ]
 }

@@ -239,3 +239,40 @@ def test_string_limits_name_the_limit(client, county: County) -> None:
     )
     assert r[0]["status"] == "rejected"
     assert "50" in r[0]["error"]["message"]
+
+
+def test_a_spot_check_is_about_a_cadre_of_its_village(client, county: County) -> None:
+    sup = Phone(client, "super_t1", "d-s1")
+
+    def check(cadre: str, village: str) -> dict:  # type: ignore[type-arg]
+        data = {
+            "village_code": village,
+            "cadre_id": county.users[cadre],
+            "checked_at": sup.now().isoformat(),
+            "reached": True,
+        }
+        return sup.push_ok([sup.op("spot_check", new_id(), data)])[0]
+
+    assert check("cadre_a", county.village_a)["status"] == "applied"
+    wrong = check("cadre_b", county.village_a)
+    assert wrong["status"] == "rejected"
+    assert "驻村干部" in wrong["error"]["message"]
+    # cadres neither write nor pull spot checks
+    a = Phone(client, "cadre_a", "d-a1")
+    assert (
+        a.push_ok(
+            [
+                a.op(
+                    "spot_check",
+                    new_id(),
+                    {
+                        "village_code": county.village_a,
+                        "cadre_id": 1,
+                        "checked_at": a.now().isoformat(),
+                    },
+                )
+            ]
+        )[0]["error"]["code"]
+        == "forbidden"
+    )
+    assert [r for r in a.pull_all()[0] if r["type"] == "spot_check"] == []
