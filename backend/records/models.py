@@ -138,7 +138,7 @@ class VisitData(DataSchema):
 
 
 class Visit(RecordColumns, VisitData, table=True):
-    __table_args__ = record_indexes("visit", "household_id")
+    __table_args__ = record_indexes("visit", "household_id", "created_by")
     # The cadre who made the visit is the record's author (created_by).
     occurred_at_corrected: datetime | None = Field(
         default=None, sa_type=sa.DateTime(timezone=True), index=True
