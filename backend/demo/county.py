@@ -14,7 +14,15 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from backend.demo import vocab
-from backend.demo.people import IdNumbers, Person, full_name, make_family, mobile, surname
+from backend.demo.people import (
+    IdNumbers,
+    Person,
+    Weighted,
+    full_name,
+    make_family,
+    mobile,
+    surname,
+)
 
 COUNTY_CODE = "520623"
 COUNTY_NAME = "青溪侗族自治县"  # invented
@@ -42,6 +50,11 @@ MAIN_CAUSES: tuple[tuple[str, float], ...] = (
     ("other", 7.54),
 )
 ALL_CAUSES = tuple(c for c, _ in MAIN_CAUSES)
+_MAIN_CAUSE = Weighted(MAIN_CAUSES)
+_POOR_CATEGORY = Weighted([("general", 70), ("low_income", 22), ("extreme_poor", 8)])
+_POOR_STATUS = Weighted([("out", 70), ("not_out", 20), ("monitored", 10)])
+_VISITS_PER_HOUSEHOLD = Weighted([(1, 50), (2, 35), (3, 15)])
+_FOLLOWING_VISIT = Weighted([("revisit", 50), ("talk", 25), ("policy", 25)])
 
 
 def make_uuid(rng: random.Random) -> str:
@@ -151,7 +164,7 @@ class HouseholdDraft:
 
 
 def _causes(rng: random.Random) -> list[str]:
-    main = rng.choices(ALL_CAUSES, [w for _, w in MAIN_CAUSES])[0]
+    main = _MAIN_CAUSE(rng)
     if rng.random() < 0.35:
         return [main, rng.choice([c for c in ALL_CAUSES if c != main])]
     return [main]
@@ -195,8 +208,8 @@ def village_households(
         group_code, group_name = v.groups[g]
         roll = rng.random()
         if roll < POOR_HOUSEHOLD_SHARE[v.is_poor]:
-            category = rng.choices(("general", "low_income", "extreme_poor"), (70, 22, 8))[0]
-            status = rng.choices(("out", "not_out", "monitored"), (70, 20, 10))[0]
+            category = _POOR_CATEGORY(rng)
+            status = _POOR_STATUS(rng)
         elif roll < POOR_HOUSEHOLD_SHARE[v.is_poor] + MARGINAL_SHARE[v.is_poor]:
             category, status = "marginal", "monitored"
         else:
@@ -275,13 +288,13 @@ def village_visits(
     k = rng.randint(8, 18) if v.is_poor else rng.randint(0, 3)
     out: list[tuple[str, dict[str, Any], datetime]] = []
     for h in rng.sample(poor, min(k, len(poor))):
-        days_ago = rng.randint(20, VISIT_DAYS)
+        days_ago = rng.randint(20, VISIT_DAYS - 1)  # whole days before today: within 120
         cause = h.data["causes"][0]
-        for n in range(rng.choices((1, 2, 3), (50, 35, 15))[0]):
+        for n in range(_VISITS_PER_HOUSEHOLD(rng)):
             if n == 0:
                 kind = "first_visit" if rng.random() < 0.7 else "revisit"
             else:
-                kind = rng.choices(("revisit", "talk", "policy"), (50, 25, 25))[0]
+                kind = _FOLLOWING_VISIT(rng)
             when = _visit_time(rng, days_ago)
             notes = "。".join(
                 s

@@ -7,24 +7,42 @@ from the household's main cause of poverty, so an "illness" household has someon
 """
 
 import random
+from bisect import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
+from operator import mul
+from typing import Generic, TypeVar
 
 from backend.demo import vocab
+
+T = TypeVar("T")
+
+
+class Weighted(Generic[T]):
+    """A weighted draw, prepared once (``random.choices`` rebuilds its tables every call)."""
+
+    def __init__(self, pairs: Iterable[tuple[T, float]]) -> None:
+        pairs = list(pairs)
+        self.values = [v for v, _ in pairs]
+        self.cum = list(accumulate(w for _, w in pairs))
+        self.total = self.cum[-1]
+
+    def __call__(self, rng: random.Random) -> T:
+        return self.values[bisect(self.cum, rng.random() * self.total)]
+
 
 # GB 11643-1999: weights of the first 17 digits, and the check character for sum mod 11.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
-_SURNAMES = [s for s, _ in vocab.SURNAMES]
-_SURNAME_CUM = list(accumulate(w for _, w in vocab.SURNAMES))
+surname = Weighted(vocab.SURNAMES)
 
 
 def id_check_digit(first17: str) -> str:
     """The 18th character of a resident ID number (GB 11643, ISO 7064 MOD 11-2)."""
-    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11]
+    return ID_CHECK[sum(map(mul, map(int, first17), ID_WEIGHTS)) % 11]
 
 
 def id_number_valid(number: str) -> bool:
@@ -47,14 +65,10 @@ class IdNumbers:
             n = rng.randrange(1, 999)
             if (n % 2 == 1) != male:
                 n += 1
-            first17 = f"{self.region}{birth:%Y%m%d}{n:03d}"
+            first17 = f"{self.region}{birth.year:04d}{birth.month:02d}{birth.day:02d}{n:03d}"
             if first17 not in self._used:
                 self._used.add(first17)
                 return first17 + id_check_digit(first17)
-
-
-def surname(rng: random.Random) -> str:
-    return rng.choices(_SURNAMES, cum_weights=_SURNAME_CUM)[0]
 
 
 def given_name(rng: random.Random, male: bool, born: int) -> str:
@@ -88,39 +102,38 @@ class Person:
     relation: str
     male: bool
     birth: date
+    age: int  # on the demo's today
     name: str = ""
     id_number: str = ""
     health: str = "healthy"
     labour: str = "none"
     schooling: str | None = None
 
-    def age(self, today: date) -> int:
-        years = today.year - self.birth.year
-        return years - ((today.month, today.day) < (self.birth.month, self.birth.day))
+
+def _person(rng: random.Random, today: date, relation: str, male: bool, age: int) -> Person:
+    birth = today - timedelta(days=int(age * 365.25) + rng.randrange(365))
+    exact = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return Person(relation, male, birth, exact)
 
 
-def _birth(rng: random.Random, today: date, age: int) -> date:
-    return today - timedelta(days=int(age * 365.25) + rng.randrange(365))
-
-
+# (below this age, draw from these)
 _HEALTH_BY_AGE = (
-    (50, ("healthy", "chronic", "serious", "disabled"), (92.0, 5.0, 1.5, 1.5)),
-    (65, ("healthy", "chronic", "serious", "disabled"), (75.0, 18.0, 4.0, 3.0)),
-    (200, ("healthy", "chronic", "serious", "disabled"), (55.0, 33.0, 7.0, 5.0)),
+    (50, Weighted([("healthy", 92), ("chronic", 5), ("serious", 1.5), ("disabled", 1.5)])),
+    (65, Weighted([("healthy", 75), ("chronic", 18), ("serious", 4), ("disabled", 3)])),
+    (999, Weighted([("healthy", 55), ("chronic", 33), ("serious", 7), ("disabled", 5)])),
 )
 _SCHOOLING_BY_AGE = (
-    (40, ("none", "primary", "junior", "senior", "college"), (3.0, 15.0, 45.0, 25.0, 12.0)),
-    (60, ("none", "primary", "junior", "senior", "college"), (10.0, 40.0, 38.0, 10.0, 2.0)),
-    (200, ("none", "primary", "junior"), (45.0, 45.0, 10.0)),
+    (40, Weighted([("none", 3), ("primary", 15), ("junior", 45), ("senior", 25), ("college", 12)])),
+    (60, Weighted([("none", 10), ("primary", 40), ("junior", 38), ("senior", 10), ("college", 2)])),
+    (999, Weighted([("none", 45), ("primary", 45), ("junior", 10)])),
 )
+_HOUSEHOLD_SIZE = Weighted([(1, 8), (2, 18), (3, 22), (4, 24), (5, 17), (6, 11)])
 
 
-def _by_age(
-    rng: random.Random, age: int, table: tuple[tuple[int, tuple[str, ...], tuple[float, ...]], ...]
-) -> str:
-    for upper, values, weights in table:
+def _by_age(rng: random.Random, age: int, table: tuple[tuple[int, Weighted[str]], ...]) -> str:
+    for upper, draw in table:
         if age < upper:
-            return rng.choices(values, weights)[0]
+            return draw(rng)
     raise AssertionError(age)
 
 
@@ -163,35 +176,33 @@ def make_family(rng: random.Random, today: date, ids: IdNumbers, cause: str | No
     elif cause == "schooling":
         size = rng.randint(3, 6)
     else:
-        size = rng.choices((1, 2, 3, 4, 5, 6), (8, 18, 22, 24, 17, 11))[0]
+        size = _HOUSEHOLD_SIZE(rng)
     head_age = _head_age(rng, cause, size)
     head_male = rng.random() < (0.6 if size == 1 else 0.88)
-    head = Person("head", head_male, _birth(rng, today, head_age))
+    head = _person(rng, today, "head", head_male, head_age)
     people = [head]
     spouse: Person | None = None
     if size >= 2 and (cause == "no_labour" or rng.random() < 0.88):
         spouse_age = max(20, head_age + rng.randint(-6, 3) * (1 if head_male else -1))
-        spouse = Person("spouse", not head_male, _birth(rng, today, spouse_age))
+        spouse = _person(rng, today, "spouse", not head_male, spouse_age)
         people.append(spouse)
     if head_age <= 55 and len(people) < size and rng.random() < 0.35:
         father_age = head_age + rng.randint(24, 32)
         if father_age <= 90 and rng.random() < 0.6:
-            people.append(Person("parent", True, _birth(rng, today, father_age)))
+            people.append(_person(rng, today, "parent", True, father_age))
         if len(people) < size:
             mother_age = min(92, head_age + rng.randint(21, 30))
-            people.append(Person("parent", False, _birth(rng, today, mother_age)))
+            people.append(_person(rng, today, "parent", False, mother_age))
     child_age = head_age - rng.randint(22, 32)
     if cause == "schooling":
         child_age = rng.randint(15, 21)
     grandchild_age = child_age - rng.randint(22, 30)
     while len(people) < size:
         if grandchild_age >= 0 and rng.random() < 0.5 and len(people) >= 3:
-            people.append(
-                Person("grandchild", rng.random() < 0.52, _birth(rng, today, grandchild_age))
-            )
+            people.append(_person(rng, today, "grandchild", rng.random() < 0.52, grandchild_age))
             grandchild_age -= rng.randint(1, 4)
         elif child_age >= 0:
-            people.append(Person("child", rng.random() < 0.52, _birth(rng, today, child_age)))
+            people.append(_person(rng, today, "child", rng.random() < 0.52, child_age))
             child_age -= rng.randint(1, 5)
         else:
             break  # no more plausible members: a smaller household than drawn
@@ -210,16 +221,15 @@ def make_family(rng: random.Random, today: date, ids: IdNumbers, cause: str | No
         else:
             p.name = full_name(rng, surname(rng), p.male, born)
         p.id_number = ids.make(rng, p.birth, p.male)
-        age = p.age(today)
-        p.health = _by_age(rng, age, _HEALTH_BY_AGE)
-        p.schooling = _schooling(rng, age)
+        p.health = _by_age(rng, p.age, _HEALTH_BY_AGE)
+        p.schooling = _schooling(rng, p.age)
 
     # The household's cause shows in its members.
-    adults = [p for p in people if p.age(today) >= 18] or people
+    adults = [p for p in people if p.age >= 18] or people
     if cause == "illness" and all(p.health == "healthy" for p in people):
         rng.choice(adults).health = rng.choice(("chronic", "chronic", "serious"))
     if cause == "disability" and all(p.health != "disabled" for p in people):
         rng.choice(people).health = "disabled"
     for p in people:
-        p.labour = _labour(p.age(today), p.health, p.schooling)
+        p.labour = _labour(p.age, p.health, p.schooling)
     return people

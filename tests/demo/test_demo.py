@@ -1,0 +1,329 @@
+"""The demo county: one seed gives one county, shaped like DESIGN.md's numbers and stored
+exactly as the sync engine stores records (so phones can pull it and merge against it)."""
+
+import hashlib
+import uuid
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import orjson
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, Table, select
+
+from backend.auth.models import User, UserTownship, UserVillage
+from backend.auth.passwords import verify_password
+from backend.database import get_engine, metadata
+from backend.demo import county as c
+from backend.demo.generate import PASSWORD, build_demo
+from backend.demo.people import id_check_digit, id_number_valid
+from backend.geo.models import County, Township, Village, VillagerGroup
+from backend.models import import_all
+from backend.records.models import ChangeCounter, RecordHistory
+from backend.records.registry import REGISTRY
+from backend.timeutil import as_utc
+
+VILLAGES = 8
+SEED = 7
+RECORD_TYPES = ("household", "member", "visit")
+
+
+def _t(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def rows(engine: Engine, table: Table, *order: Any) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        stmt = select(table).order_by(*(order or table.primary_key.columns))
+        return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def digest(engine: Engine) -> str:
+    """Every row of every table in key order (password hashes aside: Argon2 salts them)."""
+    import_all()
+    h = hashlib.sha256()
+    for table in metadata.sorted_tables:
+        h.update(table.name.encode())
+        for row in rows(engine, table):
+            row.pop("password_hash", None)
+            h.update(orjson.dumps(row, default=str, option=orjson.OPT_SORT_KEYS))
+    return h.hexdigest()
+
+
+@pytest.fixture
+def demo(db: str) -> str:
+    return build_demo(get_engine(), seed=SEED, villages=VILLAGES)
+
+
+def test_same_seed_same_county_other_seed_other_county(db: str) -> None:
+    engine = get_engine()
+    first = build_demo(engine, seed=SEED, villages=VILLAGES)
+    before = digest(engine)
+    again = build_demo(engine, seed=SEED, villages=VILLAGES)  # resets first
+    assert again == first
+    assert digest(engine) == before
+    build_demo(engine, seed=SEED + 1, villages=VILLAGES)
+    assert digest(engine) != before
+
+
+def test_counts_are_those_of_a_small_county(demo: str) -> None:
+    engine = get_engine()
+    assert [r["code"] for r in rows(engine, _t(County))] == [c.COUNTY_CODE]
+    townships = rows(engine, _t(Township))
+    assert len(townships) == 19
+    assert all(len(t["code"]) == 9 and t["code"].startswith(c.COUNTY_CODE) for t in townships)
+    villages = rows(engine, _t(Village))
+    assert len(villages) == VILLAGES
+    assert sum(v["is_poor"] for v in villages) == round(VILLAGES * 173 / 310)
+    assert all(len(v["code"]) == 12 and v["code"][:9] == v["township_code"] for v in villages)
+    groups = Counter(g["village_code"] for g in rows(engine, _t(VillagerGroup)))
+    assert set(groups) == {v["code"] for v in villages}
+    assert all(5 <= n <= 15 for n in groups.values())
+    for g in rows(engine, _t(VillagerGroup)):
+        assert g["code"][:12] == g["village_code"]
+        assert len(g["code"]) == 15
+        assert g["name"] == f"{int(g['code'][12:])}组"
+
+    households = rows(engine, REGISTRY["household"].table)
+    per_village = Counter(h["village_code"] for h in households)
+    assert all(200 <= n <= 400 for n in per_village.values())
+    size = Counter(m["household_id"] for m in rows(engine, REGISTRY["member"].table))
+    assert set(size) == {h["id"] for h in households}
+    assert set(size.values()) <= set(range(1, 7))
+    assert 2.5 < sum(size.values()) / len(households) < 4.5
+    visits = rows(engine, REGISTRY["visit"].table)
+    assert 20 <= len(visits) <= 60 * VILLAGES
+    poor = [h for h in households if h["poverty_category"] != "non_poor"]
+    assert 0.1 < len(poor) / len(households) < 0.35
+    assert f"{len(households)} households" in demo
+    assert f"{len(visits)} visits" in demo
+
+
+def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
+    engine = get_engine()
+    history = {(h["type"], h["record_id"]): h for h in rows(engine, _t(RecordHistory))}
+    admin = next(u for u in rows(engine, _t(User)) if u["username"] == "admin")
+    seqs: dict[str, list[int]] = {}
+    total = 0
+    for name in RECORD_TYPES:
+        rt = REGISTRY[name]
+        records = rows(engine, rt.table, rt.table.c.seq)
+        total += len(records)
+        seqs[name] = [r["seq"] for r in records]
+        for r in records:
+            assert uuid.UUID(r["id"]).version == 4
+            assert (r["version"], r["deleted"], r["has_conflict"]) == (1, False, False)
+            assert r["created_by"] == r["updated_by"] == admin["id"]
+            assert r["created_device"] == r["updated_device"] == "demo"
+            data = {f: r[f] for f in rt.fields}
+            assert rt.canonical(data) == data  # the one spelling the store keeps
+            h = history.pop((name, r["id"]))
+            assert h["version"] == 1
+            assert h["op"] == "create"
+            assert h["op_id"] is None
+            assert h["data"] == data
+            assert h["changed"] == rt.fields
+            assert h["village_code"] == r["village_code"]
+            assert h["user_id"] == admin["id"]
+            assert h["device_id"] == "demo"
+            assert h["deleted"] is False
+            if name == "visit":
+                occurred = datetime.fromisoformat(r["occurred_at"])
+                assert as_utc(r["occurred_at_corrected"]) == occurred
+                assert r["clock_skew_s"] == 0
+    assert not history, "history rows without a record"
+    # Households first, then members, then visits: 1..N without a gap.
+    assert seqs["household"] + seqs["member"] + seqs["visit"] == list(range(1, total + 1))
+    counter = rows(engine, _t(ChangeCounter))
+    assert counter == [{"id": 1, "value": total}]
+
+
+def test_id_numbers_are_valid_and_match_the_person(demo: str) -> None:
+    assert id_check_digit("11010519491231002") == "X"  # the standard's own example
+    assert id_number_valid("11010519491231002X")
+    assert not id_number_valid("110105194912310021")
+    engine = get_engine()
+    members = rows(engine, REGISTRY["member"].table)
+    numbers = [m["id_number"] for m in members]
+    assert len(set(numbers)) == len(numbers)
+    for m in members:
+        number = m["id_number"]
+        assert id_number_valid(number), number
+        assert number[:6] == c.COUNTY_CODE
+        assert number[6:14] == m["birth_date"].replace("-", "")
+        assert (int(number[16]) % 2 == 1) == (m["sex"] == "male")
+    heads = {m["household_id"]: m for m in members if m["relation"] == "head"}
+    for h in rows(engine, REGISTRY["household"].table):
+        assert h["id_number"] == heads[h["id"]]["id_number"]
+        assert h["head_name"] == heads[h["id"]]["name"]
+
+
+def test_members_and_visits_belong_to_a_household_of_their_village(demo: str) -> None:
+    engine = get_engine()
+    households = {h["id"]: h for h in rows(engine, REGISTRY["household"].table)}
+    groups = {g["code"]: g["village_code"] for g in rows(engine, _t(VillagerGroup))}
+    for h in households.values():
+        assert groups[h["group_code"]] == h["village_code"]
+    heads = Counter()
+    for m in rows(engine, REGISTRY["member"].table):
+        assert households[m["household_id"]]["village_code"] == m["village_code"]
+        heads[m["household_id"]] += m["relation"] == "head"
+    assert set(heads.values()) == {1}
+    today = c.DEMO_NOW.astimezone(c.CST)
+    for v in rows(engine, REGISTRY["visit"].table):
+        household = households[v["household_id"]]
+        assert household["village_code"] == v["village_code"]
+        assert household["poverty_category"] != "non_poor"
+        occurred = datetime.fromisoformat(v["occurred_at"])
+        assert occurred.utcoffset() == timedelta(hours=8)
+        assert today - timedelta(days=120) <= occurred < today
+        assert v["notes"]
+        assert v["kind"] in ("first_visit", "revisit", "talk", "policy")
+        assert abs(v["gps"]["lat"] - 27.24) < 0.5
+        assert abs(v["gps"]["lon"] - 108.91) < 0.5
+
+
+def test_families_hang_together(demo: str) -> None:
+    engine = get_engine()
+    households = {h["id"]: h for h in rows(engine, REGISTRY["household"].table)}
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    today = c.TODAY
+    for m in rows(engine, REGISTRY["member"].table):
+        members[m["household_id"]].append(m)
+        born = date.fromisoformat(m["birth_date"])
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        assert 0 <= age <= 100
+        if age < 16:
+            assert m["labour"] == "none"
+        if 6 <= age <= 18:
+            assert m["schooling"] == "in_school"
+        if m["health"] in ("serious",):
+            assert m["labour"] == "none"
+    causes = Counter()
+    for hid, h in households.items():
+        if h["poverty_category"] == "non_poor":
+            assert h["causes"] == []
+            assert h["measures"] == []
+            assert h["pairing_cadre"] is None
+            continue
+        assert h["causes"]
+        assert h["measures"]
+        assert h["pairing_cadre"]
+        causes[h["causes"][0]] += 1
+        if h["causes"][0] == "illness":
+            assert any(m["health"] != "healthy" for m in members[hid])
+        if h["relief_loan"]:
+            assert any("精扶贷" in x for x in h["measures"])
+    # DESIGN.md: illness 28%, labour without funds or skills 37%, other causes 35%.
+    n = sum(causes.values())
+    assert abs(causes["illness"] / n - 0.2808) < 0.08
+    assert abs((causes["no_funds"] + causes["no_skills"]) / n - 0.3738) < 0.08
+
+
+def test_demo_accounts_have_their_roles_and_scopes(demo: str) -> None:
+    engine = get_engine()
+    users = {u["username"]: u for u in rows(engine, _t(User))}
+    villages = rows(engine, _t(Village))
+    first_town = min(t["code"] for t in rows(engine, _t(Township)))
+    first_three = sorted(v["code"] for v in villages if v["township_code"] == first_town)[:3]
+    assigned: dict[int, list[str]] = defaultdict(list)
+    for uv in rows(engine, _t(UserVillage)):
+        assigned[uv["user_id"]].append(uv["village_code"])
+    towns: dict[int, list[str]] = defaultdict(list)
+    for ut in rows(engine, _t(UserTownship)):
+        towns[ut["user_id"]].append(ut["township_code"])
+
+    def scope(name: str) -> tuple[str, bool, list[str], list[str]]:
+        u = users[name]
+        return u["role"], u["county_wide"], sorted(assigned[u["id"]]), towns[u["id"]]
+
+    assert scope("admin") == ("admin", True, [], [])
+    assert scope("county_sup") == ("supervisor", True, [], [])
+    assert scope("town_sup") == ("supervisor", False, [], [first_town])
+    assert scope("cadre1") == ("cadre", False, first_three[:1], [])
+    assert scope("cadre3") == ("cadre", False, first_three, [])
+    poor = sorted(v["code"] for v in villages if v["is_poor"])
+    assert set(first_three) <= set(poor)
+    residents = sorted(n for n in users if n.startswith("cadre_"))
+    assert residents == [f"cadre_{code}" for code in poor]
+    for code in poor:
+        assert scope(f"cadre_{code}") == ("cadre", False, [code], [])
+    assert len(users) == 5 + len(poor)
+    # One hash for every account, and it is the demo password's.
+    assert len({u["password_hash"] for u in users.values()}) == 1
+    assert verify_password(users["cadre1"]["password_hash"], PASSWORD)
+    assert all(u["phone"] and u["display_name"] for u in users.values())
+
+
+def test_without_reset_the_demo_county_is_not_built_twice(demo: str) -> None:
+    engine = get_engine()
+    before = digest(engine)
+    with pytest.raises(ValueError, match="exists already"):
+        build_demo(engine, seed=SEED, villages=VILLAGES, reset=False)
+    assert digest(engine) == before
+
+
+def test_a_phone_pulls_the_demo_village_and_edits_it(demo: str) -> None:
+    """The sync engine takes demo records as its own: pulls them, merges edits on them."""
+    from backend.main import create_app
+
+    engine = get_engine()
+    with TestClient(create_app()) as client:
+        r = client.post(
+            "/api/v1/auth/token",
+            json={"username": "cadre1", "password": PASSWORD, "device_id": "demo-test"},
+        )
+        assert r.status_code == 200, r.text
+        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        pulled: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            params: dict[str, Any] = {"limit": 1000, **({"cursor": cursor} if cursor else {})}
+            page = client.get("/api/v1/sync/pull", params=params, headers=headers).json()
+            pulled += page["records"]
+            cursor = page["cursor"]
+            if not page["more"]:
+                break
+        cadre1 = next(u["id"] for u in rows(engine, _t(User)) if u["username"] == "cadre1")
+        village = next(
+            uv["village_code"] for uv in rows(engine, _t(UserVillage)) if uv["user_id"] == cadre1
+        )
+        expected = sum(
+            r["village_code"] == village
+            for name in RECORD_TYPES
+            for r in rows(engine, REGISTRY[name].table)
+        )
+        assert len(pulled) == expected
+        household = next(p for p in pulled if p["type"] == "household")
+        assert household["version"] == 1
+
+        now = c.DEMO_NOW.isoformat()
+        body = {
+            "device_id": "demo-test",
+            "batch_id": str(uuid.uuid4()),
+            "device_time": datetime.now(UTC).isoformat(),
+            "ops": [
+                {
+                    "op_id": str(uuid.uuid4()),
+                    "type": "household",
+                    "id": household["id"],
+                    "base_version": 1,
+                    "set": {"income_per_head": 12340},
+                    "recorded_at": now,
+                },
+                {
+                    "op_id": str(uuid.uuid4()),
+                    "type": "member",
+                    "id": str(uuid.uuid4()),
+                    "base_version": None,
+                    "set": {"household_id": household["id"], "name": "新生儿", "relation": "child"},
+                    "recorded_at": now,
+                },
+            ],
+        }
+        r = client.post("/api/v1/sync/push", json=body, headers=headers)
+        assert r.status_code == 200, r.text
+        results = r.json()["results"]
+        assert [(x["status"], x["version"]) for x in results] == [("applied", 2), ("applied", 1)]
