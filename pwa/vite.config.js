@@ -17,6 +17,8 @@ export default defineConfig({
       registerType: 'prompt',
       injectManifest: {
         globPatterns: ['**/*.{js,css,html}'],
+        // the county console works online only: cadres' phones do not download it
+        globIgnores: ['**/console-*'],
         minify: true,
       },
       manifest: {

@@ -1,13 +1,16 @@
-"""County read APIs: households by village, group and status; one household's file."""
+"""County read APIs: households by village, group and status; counts per group; one file."""
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from backend.auth.dependencies import CurrentCaller
 from backend.database import SessionDep
-from backend.households import service
+from backend.households import counts, service
+from backend.households.counts import CountsAnswer
 from backend.households.schemas import HouseholdFile, HouseholdPage
+from backend.timeutil import utcnow
 
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
 
@@ -33,6 +36,25 @@ def list_households(
         q=q,
         offset=offset,
         limit=limit,
+    )
+
+
+@router.get("/counts")
+def household_counts(
+    caller: CurrentCaller,
+    session: SessionDep,
+    township_code: Annotated[str | None, Query(max_length=9)] = None,
+    village_code: Annotated[str | None, Query(max_length=12)] = None,
+    since: Annotated[date | None, Query(description="Start of the visit round")] = None,
+) -> CountsAnswer:
+    """Per villager group in scope: households by poverty status, members, visits this round."""
+    return counts.counts(
+        session,
+        caller,
+        township_code=township_code,
+        village_code=village_code,
+        since=since,
+        now=utcnow(),
     )
 
 

@@ -5,7 +5,12 @@
 import { deviceId, getMeta, setMeta } from './db.js';
 
 export class NetworkError extends Error {}
-export class LoginNeeded extends Error {}
+export class LoginNeeded extends Error {
+  constructor(message, code = '') {
+    super(message);
+    this.code = code; // device_revoked: the phone says so, and keeps its outbox
+  }
+}
 export class ApiError extends Error {
   constructor(status, code, detail) {
     super(detail || `服务器错误 ${status}`);
@@ -80,7 +85,7 @@ async function refreshNow(old) {
   if (r.status === 401 || LOGIN_AGAIN.has(err.code)) {
     // The refresh token is dead: keep everything else (the outbox above all) and ask for a login.
     await setMeta('auth', null);
-    throw new LoginNeeded(err.message);
+    throw new LoginNeeded(err.message, err.code);
   }
   throw err;
 }
@@ -105,7 +110,7 @@ export async function api(method, path, body) {
     const err = await errorOf(r);
     if (LOGIN_AGAIN.has(err.code)) {
       await setMeta('auth', null);
-      throw new LoginNeeded(err.message);
+      throw new LoginNeeded(err.message, err.code);
     }
     const now = await getMeta('auth');
     // Another request may have refreshed meanwhile: then use its token, else refresh.
@@ -114,9 +119,11 @@ export async function api(method, path, body) {
     if (r.status === 401) {
       const again = await errorOf(r);
       await setMeta('auth', null);
-      throw new LoginNeeded(again.message);
+      throw new LoginNeeded(again.message, again.code);
     }
   }
   if (!r.ok) throw await errorOf(r);
-  return r.json();
+  if (r.status === 204) return null;
+  // the reports' charts are SVG
+  return (r.headers.get('content-type') || '').includes('json') ? r.json() : r.text();
 }

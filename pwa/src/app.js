@@ -10,6 +10,7 @@ import { VisitForm } from './ui/visit.js';
 import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { applyUpdate } from './swreg.js';
+import { ConsoleEntry, canReview } from './console/entry.js';
 
 function useRoute() {
   const [hash, setHash] = useState(location.hash);
@@ -35,6 +36,8 @@ const ROUTES = [
   [/^\/h\/([^/]+)\/visit$/, (id) => html`<${VisitForm} household=${id} />`],
   [/^\/outbox$/, () => html`<${Outbox} />`],
   [/^\/settings$/, () => html`<${Settings} />`],
+  // the county console (admins, supervisors), loaded on first use
+  [/^\/console((?:\/.*)?)$/, (rest) => html`<${ConsoleEntry} path=${rest.slice(1)} />`],
 ];
 
 function StatusBar() {
@@ -46,6 +49,7 @@ function StatusBar() {
       ${s.rejected ? html`<span class="rejected" data-testid="rejected">需处理 ${s.rejected}</span>` : null}
       <span class="last" data-testid="last-sync">上次同步 ${shortTime(s.lastSync)}</span>
     </a>
+    ${canReview(s.user) ? html`<a class="console-link" href="#/console" data-testid="console-link">管理台</a>` : null}
     <button class="sync" disabled=${s.syncing} onClick=${() => sync('button')} data-testid="sync" data-runs=${s.syncs}>
       ${s.syncing ? '同步中…' : '同步'}
     </button>

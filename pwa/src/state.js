@@ -6,6 +6,7 @@ let state = {
   user: null, // {username, display_name, role, village_codes}
   villages: [], // the cadre's villages with their groups (GET /geo/villages)
   loginReason: '',
+  revoked: false, // the server said this device is revoked (api.js LoginNeeded code)
   syncing: false,
   syncs: 0, // sync runs finished since the page opened
   phase: '', // push | pull

@@ -269,7 +269,8 @@ export function sync(reason = '') {
       return true;
     } catch (e) {
       if (e instanceof LoginNeeded) {
-        setState({ auth: 'login', loginReason: e.message });
+        // A revoked device: said plainly on the login screen; the outbox stays as it is.
+        setState({ auth: 'login', loginReason: e.message, revoked: e.code === 'device_revoked' });
       } else if (e instanceof NetworkError) {
         setState({ syncError: e.message, online: false });
       } else {

@@ -39,10 +39,11 @@ export function Login() {
       if (refuse) return setError(refuse);
       await login(username.trim(), password);
       await refreshProfile();
-      setState({ auth: 'in', loginReason: '' });
+      setState({ auth: 'in', loginReason: '', revoked: false });
       navigator.storage?.persist?.().catch(() => {});
       sync('login');
     } catch (err) {
+      if (err.code === 'device_revoked') return setState({ revoked: true, loginReason: err.message });
       setError(err instanceof NetworkError ? '无法连接服务器：首次登录需要有网络' : err.message);
     } finally {
       setBusy(false);
@@ -53,8 +54,13 @@ export function Login() {
   return html`<form class="login" onSubmit=${submit}>
     <h1>民情</h1>
     <p class="sub">驻村干部走访与家庭档案</p>
-    ${s.loginReason ? html`<p class="notice" data-testid="login-reason">${s.loginReason}</p>` : null}
-    ${waiting
+    ${s.revoked
+      ? html`<div class="alert" role="alert" data-testid="device-revoked">
+          <b>${s.loginReason || '此设备已被管理员停用，请联系县管理员'}</b>
+          ${waiting ? html`<p>本机 ${waiting} 条未同步的修改仍保存在本机，没有删除。请联系县管理员处理。</p>` : null}
+        </div>`
+      : s.loginReason ? html`<p class="notice" data-testid="login-reason">${s.loginReason}</p>` : null}
+    ${waiting && !s.revoked
       ? html`<p class="notice">本机有 ${waiting} 条修改尚未同步，已安全保存；登录后会自动上传。</p>`
       : null}
     <${Field} label="用户名"><${Text} name="username" value=${username} onInput=${setUsername} autocomplete="username" autocapitalize="off" /><//>
