@@ -27,12 +27,13 @@ import queue
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table
+from sqlalchemy import Connection, Engine, Table, update
 
 from backend.demo.county import DEMO_NOW
-from backend.records.models import RecordHistory
+from backend.records.models import ChangeCounter, RecordHistory
 from backend.records.registry import RecordType
 
 DEVICE = "demo"
@@ -42,7 +43,15 @@ SQLITE_LOAD_PRAGMAS = {"cache_size": -256_000, "wal_autocheckpoint": 25_000, "fo
 
 HISTORY: Table = RecordHistory.__table__  # type: ignore[attr-defined]
 
-Batch = list[tuple[Table, list[dict[str, Any]]]]
+COUNTER: Table = ChangeCounter.__table__  # type: ignore[attr-defined]
+
+
+@dataclass
+class Batch:
+    """Rows to insert in one transaction, and the highest change sequence number among them."""
+
+    rows: list[tuple[Table, list[dict[str, Any]]]]
+    last_seq: int
 
 
 @contextmanager
@@ -99,8 +108,15 @@ class Writer:
             with bulk_connection(engine) as conn:
                 while (batch := self._queue.get()) is not None:
                     with conn.begin():
-                        for table, rows in batch:
+                        for table, rows in batch.rows:
                             conn.execute(table.insert(), rows)
+                        # The counter never lags a committed record, even if the load stops
+                        # half way: the next push must not hand out a number in use.
+                        conn.execute(
+                            update(COUNTER)
+                            .where(COUNTER.c.id == 1, COUNTER.c.value < batch.last_seq)
+                            .values(value=batch.last_seq)
+                        )
                 closed = True
         except BaseException as exc:  # handed to the caller's thread
             self._error = exc
@@ -129,6 +145,7 @@ class Loader:
         self.rows: dict[Table, list[dict[str, Any]]] = {}
         self.history: list[dict[str, Any]] = []
         self.counts: dict[str, int] = {}
+        self.last_seq = 0
 
     def add(
         self,
@@ -179,11 +196,12 @@ class Loader:
             }
         )
         self.counts[rt.name] = self.counts.get(rt.name, 0) + 1
+        self.last_seq = max(self.last_seq, seq)
         if 2 * len(self.history) >= BATCH_ROWS:
             self.flush()
 
     def flush(self) -> None:
         if self.history:
-            self.writer.put([*self.rows.items(), (HISTORY, self.history)])
+            self.writer.put(Batch([*self.rows.items(), (HISTORY, self.history)], self.last_seq))
         self.rows = {}
         self.history = []
