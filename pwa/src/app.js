@@ -11,6 +11,7 @@ import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { applyUpdate } from './swreg.js';
 import { ConsoleEntry, canReview } from './console/entry.js';
+import { SupervisionEntry } from './supervision/entry.js';
 
 function useRoute() {
   const [hash, setHash] = useState(location.hash);
@@ -38,6 +39,8 @@ const ROUTES = [
   [/^\/settings$/, () => html`<${Settings} />`],
   // the county console (admins, supervisors), loaded on first use
   [/^\/console((?:\/.*)?)$/, (rest) => html`<${ConsoleEntry} path=${rest.slice(1)} />`],
+  // 督查 · 电话抽查 (supervisors, admins), loaded on first use and precached for offline
+  [/^\/sv((?:\/.*)?)$/, (rest) => html`<${SupervisionEntry} path=${rest.slice(1)} />`],
 ];
 
 function StatusBar() {

@@ -79,9 +79,16 @@ export const FIELD = {
   notes: '走访记录',
   needs: '发现的需求',
   follow_up_on: '下次回访日期',
+  // 电话抽查 (spot_check)
+  reached: '电话接通',
+  on_post: '在岗',
+  back_on_post: '返岗',
+  studied_documents: '传达学习上级文件',
+  talks_held: '谈心谈话(次)',
+  recent_work: '近期工作',
 };
 
-export const TYPE = { household: '户', member: '家庭成员', visit: '走访' };
+export const TYPE = { household: '户', member: '家庭成员', visit: '走访', spot_check: '电话抽查' };
 
 // A value as a person reads it.
 export function show(field, v) {

@@ -4,6 +4,7 @@ import { html, Header, useLoad } from './common.js';
 import { groupCounts, households, recordIdsWithOps } from '../store.js';
 import { CHOICES, maskId } from '../labels.js';
 import { useApp } from '../state.js';
+import { canSupervise } from '../supervision/entry.js';
 
 const collator = new Intl.Collator('zh-CN');
 const FIRST = 30;
@@ -15,6 +16,9 @@ export function Home() {
   return html`<${Header} title="我的村" />
     ${s.rejected
       ? html`<a class="banner warn" href="#/outbox">有 ${s.rejected} 条修改未被服务器接受，点此处理</a>`
+      : null}
+    ${canSupervise(s.user)
+      ? html`<a class="banner sv-entry" href="#/sv" data-testid="sv-link">督查 · 电话抽查驻村干部 ›</a>`
       : null}
     ${list === undefined
       ? null

@@ -17,6 +17,7 @@ async function switchUser(username) {
   await tx.objectStore('records').clear();
   await tx.objectStore('conflicts').clear();
   for (const k of ['cursor', 'user', 'villages', 'last_sync']) await tx.objectStore('meta').delete(k);
+  await tx.objectStore('meta').delete(IDBKeyRange.bound('sv:', 'sv:\uffff')); // a supervisor's rounds and reports
   await tx.done;
   setState({ lastSync: null, user: null, villages: [] });
   return '';
