@@ -205,11 +205,11 @@ def stream_csv(kind: str, req: Request) -> Iterator[bytes]:
 
 def _xlsx_cell(ws: Any, value: c.Value) -> Any:
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value[:1] not in ("=", "#"):
-            return value
+        text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if text[:1] not in ("=", "#"):
+            return text
         # openpyxl would store "=…" as a formula and "#N/A" as an error: keep it text.
-        cell = WriteOnlyCell(ws, value=value)
+        cell = WriteOnlyCell(ws, value=text)
         cell.data_type = "s"
         return cell
     if isinstance(value, datetime):
