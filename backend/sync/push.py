@@ -111,7 +111,12 @@ class Batch:
     def observed_at(self, op: Op) -> tuple[str, datetime]:
         """The op's time as reported, and corrected by the phone's clock skew."""
         reported = op.recorded_at or self.req.device_time
-        return reported.isoformat(), as_utc(reported) - timedelta(seconds=self.skew)
+        return reported.isoformat(), self.corrected(as_utc(reported))
+
+    def corrected(self, reported: datetime) -> datetime:
+        """A phone-clock time on the server's clock. Never later than the batch's arrival:
+        nothing was observed after the server received it (skew is whole seconds)."""
+        return min(reported - timedelta(seconds=self.skew), self.now)
 
     def apply(self, op: Op) -> OpResult:
         rt = registry.get(op.type)
@@ -263,11 +268,7 @@ class Batch:
         out: dict[str, Any] = {}
         for f in rt.device_times:
             value = data.get(f)
-            corrected = (
-                as_utc(datetime.fromisoformat(value)) - timedelta(seconds=self.skew)
-                if value
-                else None
-            )
+            corrected = self.corrected(as_utc(datetime.fromisoformat(value))) if value else None
             out[f"{f}_corrected"] = corrected
         if rt.device_times:
             out["clock_skew_s"] = self.skew
