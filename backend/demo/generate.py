@@ -152,14 +152,18 @@ def _load_records(
     writer: Writer,
     rng: random.Random,
     townships: list[c.TownshipPlan],
-    user_id: int,
+    user_ids: dict[str, int],
     first_seq: int,
 ) -> tuple[dict[str, int], int]:
     """Households, then members, then visits, numbered from ``first_seq``; answers the counts
-    and the last sequence number (where the change counter is left)."""
+    and the last sequence number (where the change counter is left).
+
+    The family files are the admin's import. A visit is its cadre's record (supervision
+    counts a cadre's visits by ``created_by``): the village's resident cadre where it has
+    one, the admin elsewhere."""
     household, member, visit = REGISTRY["household"], REGISTRY["member"], REGISTRY["visit"]
     villages = [v for t in townships for v in t.villages]
-    loader = Loader(writer, user_id)
+    loader = Loader(writer, user_ids["admin"])
     ids = IdNumbers(c.COUNTY_CODE)
     household_seq = first_seq
     member_seq = first_seq + sum(v.households for v in villages)
@@ -179,7 +183,7 @@ def _load_records(
     seq = member_seq
     for vid, data, when, village in visits:
         extra = {"occurred_at_corrected": when.astimezone(UTC), "clock_skew_s": 0}
-        loader.add(visit, vid, data, seq, village, extra)
+        loader.add(visit, vid, data, seq, village, extra, user_ids.get(f"cadre_{village}"))
         seq += 1
     loader.flush()
     return loader.counts, seq - 1
@@ -226,7 +230,7 @@ def build_demo(engine: Engine, *, seed: int, villages: int = 310, reset: bool = 
     with cyclic_gc_paused():
         writer = Writer(engine)
         try:
-            counts, last = _load_records(writer, rng, townships, user_ids["admin"], first_seq)
+            counts, last = _load_records(writer, rng, townships, user_ids, first_seq)
         finally:
             writer.close()
     return _summary(townships, counts, len(user_ids), last)

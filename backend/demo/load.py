@@ -139,9 +139,9 @@ class Writer:
 class Loader:
     """Turns drafts into record and history rows and hands them on in batches."""
 
-    def __init__(self, writer: Writer, user_id: int) -> None:
+    def __init__(self, writer: Writer, admin_id: int) -> None:
         self.writer = writer
-        self.user_id = user_id
+        self.admin_id = admin_id
         self.rows: dict[Table, list[dict[str, Any]]] = {}
         self.history: list[dict[str, Any]] = []
         self.counts: dict[str, int] = {}
@@ -155,8 +155,11 @@ class Loader:
         seq: int,
         village: str,
         derived: dict[str, Any] | None = None,
+        author: int | None = None,
     ) -> None:
-        """One record at version 1 and its ``create`` history entry."""
+        """One record at version 1 and its ``create`` history entry, by ``author`` (the
+        admin's import when None)."""
+        user_id = author or self.admin_id
         canonical = rt.canonical(data)  # exactly what a push stores
         self.rows.setdefault(rt.table, []).append(
             {
@@ -168,10 +171,10 @@ class Loader:
                 "village_code": village,
                 "has_conflict": False,
                 "created_at": DEMO_NOW,
-                "created_by": self.user_id,
+                "created_by": user_id,
                 "created_device": DEVICE,
                 "updated_at": DEMO_NOW,
-                "updated_by": self.user_id,
+                "updated_by": user_id,
                 "updated_device": DEVICE,
                 **(derived or {}),
             }
@@ -187,7 +190,7 @@ class Loader:
                 "village_code": village,
                 "op": "create",
                 "op_id": None,
-                "user_id": self.user_id,
+                "user_id": user_id,
                 "device_id": DEVICE,
                 "recorded_at": None,
                 "recorded_at_corrected": None,
