@@ -38,6 +38,9 @@ class RecordType:
     event: bool = False
     writers: frozenset[str] = frozenset({Role.cadre, Role.admin})
     readers: frozenset[str] = frozenset({Role.cadre, Role.supervisor, Role.admin})
+    # Whose phones hold a copy (pull): a phone holds what its user works on in the field.
+    # Supervisors and admins read family files online; a county's worth would not fit.
+    pulled_by: frozenset[str] = frozenset({Role.cadre})
     # Masked for every role not in ``unmasked_roles``.
     masked: frozenset[str] = frozenset()
     # Times the phone reported; the engine stores ``<field>_corrected`` beside them.
@@ -166,6 +169,7 @@ REGISTRY: dict[str, RecordType] = {
             event=True,
             writers=frozenset({Role.supervisor, Role.admin}),
             readers=frozenset({Role.supervisor, Role.admin}),
+            pulled_by=frozenset({Role.supervisor, Role.admin}),
             device_times=("checked_at",),
             ref_checks=(_cadre_of_village,),
         ),

@@ -76,7 +76,7 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> Pu
     mask = caller.role not in UNMASKED_ROLES
     conn = session.connection()
     pages = []
-    readable = [rt for rt in REGISTRY.values() if caller.role in rt.readers]
+    readable = [rt for rt in REGISTRY.values() if caller.role in rt.pulled_by]
     for rt in readable:
         t = rt.table
         rows = conn.execute(

@@ -145,9 +145,10 @@ def _push(w: World, actor: str) -> list[Variant]:
 
 
 def _pull(w: World, actor: str) -> list[Variant]:
-    kinds = ("household", "member", "visit", "condition_map", "map_element")
-    if ROLE.get(actor) in ("supervisor", "admin"):
-        kinds += ("spot_check",)
+    # a phone holds the types its role works on in the field (RecordType.pulled_by)
+    from backend.records.registry import REGISTRY
+
+    kinds = tuple(name for name, rt in REGISTRY.items() if ROLE.get(actor) in rt.pulled_by)
     return [Variant("/api/v1/sync/pull", {"params": {"limit": 1000}}, must=_ids(w, kinds))]
 
 
