@@ -9,6 +9,7 @@ import { FamilyFile, HouseholdForm, MemberForm } from './ui/household.js';
 import { VisitForm } from './ui/visit.js';
 import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
+import { MapScreen } from './ui/map.js';
 import { applyUpdate } from './swreg.js';
 import { ConsoleEntry, canReview } from './console/entry.js';
 import { SupervisionEntry } from './supervision/entry.js';
@@ -35,6 +36,8 @@ const ROUTES = [
   [/^\/h\/([^/]+)\/edit$/, (id) => html`<${HouseholdForm} id=${id} />`],
   [/^\/h\/([^/]+)\/m\/([^/]+)$/, (id, m) => html`<${MemberForm} household=${id} id=${m} />`],
   [/^\/h\/([^/]+)\/visit$/, (id) => html`<${VisitForm} household=${id} />`],
+  [/^\/v\/([^/]+)\/g\/([^/]+)\/map$/, (v, g) => html`<${MapScreen} village=${v} group=${g} />`],
+  [/^\/v\/([^/]+)\/g\/([^/]+)\/map\/([^/]+)$/, (v, g, h) => html`<${MapScreen} village=${v} group=${g} household=${h} />`],
   [/^\/outbox$/, () => html`<${Outbox} />`],
   [/^\/settings$/, () => html`<${Settings} />`],
   // the county console (admins, supervisors), loaded on first use

@@ -62,9 +62,11 @@ export async function delMeta(key) {
   await d.delete('meta', key);
 }
 
-// Where a record is filed locally: households by village, members and visits by household.
+// Where a record is filed locally: households by village, members and visits by household,
+// map elements by their map (grp = map_id; a pin's household is in its data, not its place).
 export function placeOf(type, data) {
   if (!data) return { village: '', grp: '', hh: '' };
+  if (type === 'map_element') return { village: '', grp: data.map_id || '', hh: '' };
   return {
     village: data.village_code || '',
     grp: data.group_code || '',

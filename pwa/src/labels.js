@@ -88,7 +88,7 @@ export const FIELD = {
   recent_work: '近期工作',
 };
 
-export const TYPE = { household: '户', member: '家庭成员', visit: '走访', spot_check: '电话抽查' };
+export const TYPE = { household: '户', member: '家庭成员', visit: '走访', condition_map: '民情地图', map_element: '地图元素', spot_check: '电话抽查' };
 
 // A value as a person reads it.
 export function show(field, v) {

@@ -9,7 +9,8 @@ const STRICT = { durability: 'strict' };
 
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-// A record's data with ops applied in order (set, then unset). The app makes no deletes.
+// A record's data with ops applied in order (set, then unset). A delete op (a map element
+// erased) sets nothing: the record is marked deleted beside its data.
 export function fold(data, ops) {
   let out = data ? { ...data } : null;
   for (const op of ops) {
@@ -70,9 +71,9 @@ export async function saveRecord(type, id, values) {
   await ob.put(op);
   const data = { ...(rec?.data || {}), ...values };
   let place = placeOf(type, data);
-  if (type !== 'household' && data.household_id) {
-    const hh = await rs.get(['household', data.household_id]);
-    place = { village: hh?.village || '', grp: '', hh: data.household_id };
+  if (place.hh) {
+    const hh = await rs.get(['household', place.hh]);
+    place = { village: hh?.village || '', grp: '', hh: place.hh };
   }
   await rs.put({
     type,
@@ -85,6 +86,39 @@ export async function saveRecord(type, id, values) {
     ...place,
     data,
   });
+  await tx.done;
+  return op;
+}
+
+// Delete a record (a map element erased or undone): a delete op after any waiting ops, the
+// record kept here marked deleted until the server's tombstone arrives. A record made here
+// and not yet sent is still created and then deleted: the server keeps the tombstone.
+export async function deleteRecord(type, id) {
+  const d = await db();
+  const tx = d.transaction(['records', 'outbox'], 'readwrite', STRICT);
+  const rs = tx.objectStore('records');
+  const ob = tx.objectStore('outbox');
+  const rec = await rs.get([type, id]);
+  if (!rec || rec.deleted) {
+    await tx.done;
+    return null;
+  }
+  const earlier = await opsOf(ob, type, id);
+  const op = {
+    op_id: makeUuid(),
+    type,
+    id,
+    base_version: earlier.length ? null : rec.version,
+    chained: earlier.length > 0,
+    set: {},
+    unset: [],
+    delete: true,
+    recorded_at: isoLocal(),
+    state: 'pending',
+    error: null,
+  };
+  await ob.put(op);
+  await rs.put({ ...rec, server: rec.server ?? (rec.version ? rec.data : null), deleted: true });
   await tx.done;
   return op;
 }
@@ -169,7 +203,9 @@ export async function discardOp(seq) {
     if (isHead) await ob.put({ ...head, chained: false, base_version: rec?.version || null });
   }
   await ob.delete(seq);
-  if (rec) await rs.put({ ...rec, data: fold(rec.server, rest) || rec.data, server: rest.length ? rec.server : null });
+  // a dropped delete brings the record back (unless another delete waits)
+  const deleted = op.delete ? rest.some((o) => o.delete) : rec?.deleted;
+  if (rec) await rs.put({ ...rec, deleted, data: fold(rec.server, rest) || rec.data, server: rest.length ? rec.server : null });
   return tx.done;
 }
 

@@ -161,7 +161,7 @@ async function applyPage(records, cursor) {
       version: p.version,
       server: ops.length ? p.data : null, // kept only while ops wait
       data,
-      deleted: false,
+      deleted: ops.some((o) => o.delete), // a delete waiting here still hides it
       has_conflict: !!p.has_conflict,
       ...place,
     });

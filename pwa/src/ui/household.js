@@ -5,6 +5,7 @@ import { deviceId, getMeta, makeUuid } from '../db.js';
 import { FIELD, show, shortTime } from '../labels.js';
 import { toast, bump } from '../state.js';
 import { refreshCounts } from '../sync.js';
+import { MapCard } from './mapcard.js';
 
 const HH_FIELDS = ['head_name', 'group_code', 'address', 'id_number', 'phone', 'poverty_category', 'poverty_status',
   'causes', 'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'measures', 'remark'];
@@ -82,6 +83,7 @@ export function FamilyFile({ id }) {
         )}
       </dl>
     </section>
+    <${MapCard} household=${rec} />
     <section class="card">
       <h2>家庭成员（${members.length}）</h2>
       <ul class="list">

@@ -144,7 +144,10 @@ export function Households({ village, group }) {
   return html`<${Header} title=${title} back=${`/v/${village}`} />
     <${Search} value=${q} onInput=${setQ} />
     ${group !== 'all'
-      ? html`<a class="button add" href=${`#/v/${village}/g/${group}/new`}>＋ 新增一户</a>`
+      ? html`<div class="actions">
+          <a class="button" href=${`#/v/${village}/g/${group}/new`}>＋ 新增一户</a>
+          <a class="button" href=${`#/v/${village}/g/${group}/map`} data-testid="group-map">本组民情地图</a>
+        </div>`
       : null}
     <${HouseholdRows} rows=${rows} q=${q} groups=${v?.groups} />`;
 }

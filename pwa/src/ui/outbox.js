@@ -17,7 +17,7 @@ async function load() {
 }
 
 function What({ op }) {
-  return html`<span class="sub">${op.base_version === null && !op.chained ? '新建' : '修改'}${TYPE[op.type] || op.type}：
+  return html`<span class="sub">${op.delete ? '删除' : op.base_version === null && !op.chained ? '新建' : '修改'}${TYPE[op.type] || op.type}：
     ${Object.entries(op.set).filter(([k]) => FIELD[k]).slice(0, 6).map(([k, v]) => html`${FIELD[k]}＝${show(k, v)}；`)}
   </span>`;
 }
