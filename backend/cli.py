@@ -50,6 +50,13 @@ def demo(
     from backend.demo.generate import build_demo
 
     settings = get_settings()
+    if settings.environment == "production" and reset:
+        typer.echo(
+            "error: `minqing demo` empties the database first; refusing in production. "
+            "Set MINQING_ENVIRONMENT=demo (or development) for a demo county.",
+            err=True,
+        )
+        raise typer.Exit(1)
     m.upgrade(settings.database_url)
     started = time.perf_counter()
     summary = build_demo(get_engine(), seed=seed, villages=villages, reset=reset)

@@ -248,3 +248,19 @@ def test_a_cli_user_and_the_fixture_users_coexist(client, county: County) -> Non
     result = _add("--username", "admin_b", "--password", "a-good-password", "--role", "admin")
     assert result.exit_code == 0, result.output
     assert client.get("/api/v1/me", headers=login(client, "admin")).status_code == 200
+
+
+def test_demo_refuses_to_wipe_a_production_database(monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from backend.cli import app
+    from backend.config import Settings, get_settings
+
+    production = Settings(
+        environment="production", secret_key="s" * 40, database_url="sqlite:///unused"
+    )
+    monkeypatch.setattr("backend.cli.get_settings", lambda: production)
+    result = CliRunner().invoke(app, ["demo"])
+    assert result.exit_code == 1
+    assert "refusing in production" in result.output
+    assert get_settings().environment == "test"
