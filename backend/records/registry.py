@@ -98,12 +98,16 @@ def _group_in_village(session: Session, data: dict[str, Any], village_code: str)
 
 def _cadre_of_village(session: Session, data: dict[str, Any], village_code: str) -> str | None:
     """A spot check is about a resident cadre of the village it is filed under."""
-    found = session.connection().execute(
-        select(col(UserVillage.user_id)).where(
-            col(UserVillage.user_id) == data["cadre_id"],
-            col(UserVillage.village_code) == village_code,
+    found = (
+        session.connection()
+        .execute(
+            select(col(UserVillage.user_id)).where(
+                col(UserVillage.user_id) == data["cadre_id"],
+                col(UserVillage.village_code) == village_code,
+            )
         )
-    ).first()
+        .first()
+    )
     return None if found else f"干部 {data['cadre_id']} 不是村 {village_code} 的驻村干部"
 
 
