@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -71,6 +72,37 @@ class Unprocessable(AppError):
 
 class TooManyRequests(AppError):
     status_code, code = 429, "too_many_requests"
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+    type: str
+
+
+class ErrorBody(BaseModel):
+    """The one JSON shape of every error answer (``fields`` on a 422 only)."""
+
+    error: str
+    detail: str
+    fields: list[FieldError] | None = None
+
+
+# Declared on every route (backend/main.py), so the OpenAPI schema says what errors look
+# like: FastAPI's own 422 declaration (``HTTPValidationError``) is not what we answer.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": description}
+    for code, description in [
+        (400, "Bad request (e.g. an unreadable cursor, another phone's device id)"),
+        (401, "No valid access token"),
+        (403, "The caller's role may not do this"),
+        (404, "Not found, or outside the caller's scope"),
+        (409, "Conflicts with the current state"),
+        (413, "Over a size limit; the detail names it"),
+        (422, "Invalid input; ``fields`` lists each problem"),
+        (429, "Too many attempts (Retry-After)"),
+    ]
+}
 
 
 def error_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:

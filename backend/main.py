@@ -16,7 +16,7 @@ from backend.auth.router import router as auth_router
 from backend.bodylimit import BodyLimitMiddleware
 from backend.config import Settings, get_settings
 from backend.database import SessionDep
-from backend.errors import install_error_handlers
+from backend.errors import ERROR_RESPONSES, install_error_handlers
 from backend.geo.router import router as geo_router
 
 
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Minqing 民情",
         version=__version__,
         description="Offline-first field data for resident village cadres.",
+        responses=ERROR_RESPONSES,
     )
     install_error_handlers(app)
 
