@@ -9,12 +9,14 @@ locked" when another writer got in between, instead of waiting its turn.
 """
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Request
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, SQLModel
 
 from backend.config import get_settings
@@ -30,7 +32,36 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
 
 
+class _UTCDateTime(sqlite.DATETIME):
+    """SQLite keeps no time zone: store UTC, and give ``DateTime(timezone=True)`` back as
+    aware UTC, as PostgreSQL does. Naive values reached the answers without an offset,
+    which a phone reads as its own local time (eight hours off in China)."""
+
+    def bind_processor(self, dialect: Any) -> Any:
+        process = super().bind_processor(dialect)
+
+        def bind(value: Any) -> Any:
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                value = value.astimezone(UTC)
+            return process(value) if process else value
+
+        return bind
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        process = super().result_processor(dialect, coltype)
+        if not self.timezone:
+            return process
+
+        def result(value: Any) -> Any:
+            value = process(value) if process else value
+            return value.replace(tzinfo=UTC) if isinstance(value, datetime) else value
+
+        return result
+
+
 def _setup_sqlite(engine: Engine) -> None:
+    engine.dialect.colspecs = {**engine.dialect.colspecs, DateTime: _UTCDateTime}
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
