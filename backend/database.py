@@ -21,6 +21,10 @@ from sqlmodel import Session, SQLModel
 
 from backend.config import get_settings
 
+# The largest INTEGER (PostgreSQL's; SQLite's is larger): ids and numbers from a request are
+# bounded by it, or a larger one fails in the database with a server error.
+MAX_INT = 2**31 - 1
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

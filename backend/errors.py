@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -145,6 +146,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body(code, detail), status_code=exc.status_code, headers=exc.headers
         )
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_req: Request, _exc: DataError) -> JSONResponse:
+        # Input the database cannot hold — a NUL character in PostgreSQL text, a number out
+        # of its range — is the request's fault, not the server's. A push batch carrying such
+        # an op is refused whole; the PWA splits it until the op at fault stands alone.
+        detail = "输入有误 — 含有无法保存的值（如空字符 \\0，或超出范围的数字）"
+        return JSONResponse(error_body("validation_error", detail), status_code=422)
 
     @app.exception_handler(Exception)
     async def _unexpected(_req: Request, _exc: Exception) -> JSONResponse:

@@ -1,6 +1,9 @@
 """UTC time helpers: the store keeps UTC; phones report local times with offsets."""
 
 from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 
 def utcnow() -> datetime:
@@ -10,3 +13,16 @@ def utcnow() -> datetime:
 def as_utc(value: datetime) -> datetime:
     """Aware UTC; a naive value (SQLite gives those back) is taken to be UTC already."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _phone_time(value: datetime) -> datetime:
+    """Years 1900–2199: a phone's clock can be decades off (a dead clock battery says 1970),
+    but a time near the calendar's ends overflows once corrected by the phone's skew, and
+    that failed the whole batch with a server error."""
+    if not 1900 <= value.year < 2200:
+        raise ValueError("时间超出范围（1900–2199 年），请检查手机时钟")
+    return value
+
+
+# A time reported by a phone (device_time, recorded_at, a visit's occurred_at, …).
+PhoneTime = Annotated[datetime, AfterValidator(_phone_time)]

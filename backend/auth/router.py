@@ -1,12 +1,14 @@
 """Login, token refresh, logout, the caller's profile and device administration."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
 
 from backend.auth import service
 from backend.auth.dependencies import Admin, CurrentCaller, SettingsDep
 from backend.auth.models import User
 from backend.auth.schemas import DeviceOut, Me, RefreshRequest, TokenAnswer, TokenRequest
-from backend.database import SessionDep
+from backend.database import MAX_INT, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -56,14 +58,20 @@ def _device_out(device, user: User) -> DeviceOut:  # type: ignore[no-untyped-def
 
 
 @router.get("/devices")
-def list_devices(caller: Admin, session: SessionDep, user_id: int | None = None) -> list[DeviceOut]:
+def list_devices(
+    caller: Admin,
+    session: SessionDep,
+    user_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+) -> list[DeviceOut]:
     """Admin: the county's devices with last sync and clock skew."""
     rows = service.list_devices(session, caller.user.county_code, user_id)
     return [_device_out(d, u) for d, u in rows]
 
 
 @router.post("/devices/{device_pk}/revoke")
-def revoke_device(device_pk: int, caller: Admin, session: SessionDep) -> DeviceOut:
+def revoke_device(
+    device_pk: Annotated[int, Path(ge=1, le=MAX_INT)], caller: Admin, session: SessionDep
+) -> DeviceOut:
     """Admin: revoke a device; its tokens stop working at once."""
     device = service.revoke_device(session, caller.user.county_code, device_pk)
     user = session.get(User, device.user_id)

@@ -2,14 +2,15 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from backend.auth.dependencies import Admin, Reviewer
-from backend.database import SessionDep
+from backend.database import MAX_INT, SessionDep
 from backend.people import service
 from backend.people.schemas import CadreSyncHealth, PasswordReset, UserCreate, UserOut, UserUpdate
 
 router = APIRouter(prefix="/api/v1", tags=["people"])
+UserId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 
 @router.get("/users")
@@ -27,13 +28,15 @@ def create_user(body: UserCreate, caller: Admin, session: SessionDep) -> UserOut
 
 
 @router.patch("/users/{user_id}")
-def update_user(user_id: int, body: UserUpdate, caller: Admin, session: SessionDep) -> UserOut:
+def update_user(user_id: UserId, body: UserUpdate, caller: Admin, session: SessionDep) -> UserOut:
     """Admin: change a profile, disable or enable, reassign villages or townships."""
     return service.update_user(session, caller, user_id, body)
 
 
 @router.post("/users/{user_id}/password", status_code=204)
-def reset_password(user_id: int, body: PasswordReset, caller: Admin, session: SessionDep) -> None:
+def reset_password(
+    user_id: UserId, body: PasswordReset, caller: Admin, session: SessionDep
+) -> None:
     """Admin: set a new password; the user's phones must log in again."""
     service.reset_password(session, caller, user_id, body.password)
 

@@ -6,14 +6,19 @@ and a table that adds the columns every record has (``RecordColumns``). Phones m
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
+from backend.database import MAX_INT
 from backend.records.fields import JSONType, choice, day, device_time, json_list, json_obj, string
-from backend.timeutil import utcnow
+from backend.timeutil import PhoneTime, utcnow
+
+# Map units; a map is at most 10,000 wide (ConditionMapData), pins and labels ±100,000.
+Coordinate = Annotated[int, PydanticField(ge=-100_000, le=100_000)]
 
 ID_NUMBER_PATTERN = r"^[0-9]{17}[0-9Xx]$"
 PHONE_PATTERN = r"^[0-9+\- ]{5,20}$"
@@ -26,9 +31,22 @@ VisitKind = Literal["first_visit", "revisit", "talk", "policy", "other"]
 
 
 class DataSchema(SQLModel):
-    """Base of every record schema: unknown fields are an error, not silently dropped."""
+    """Base of every record schema: unknown fields are an error, not silently dropped, and
+    a required field left out is an error too (its placeholder default None is validated:
+    unvalidated, it reached the table's NOT NULL and failed the whole batch)."""
 
-    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+    model_config = ConfigDict(extra="forbid", validate_default=True)  # type: ignore[assignment]
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, v: Any) -> Any:
+        """A NUL character is no text anyone typed, and PostgreSQL cannot store it: refused
+        alike on SQLite and PostgreSQL."""
+        if (isinstance(v, str) and "\x00" in v) or (
+            isinstance(v, list) and any(isinstance(x, str) and "\x00" in x for x in v)
+        ):
+            raise ValueError("不能含有空字符 \\0")
+        return v
 
 
 class GpsFix(BaseModel):
@@ -130,7 +148,7 @@ class Member(RecordColumns, MemberData, table=True):
 class VisitData(DataSchema):
     household_id: str = string(36)
     kind: VisitKind = choice("revisit")
-    occurred_at: datetime = device_time()
+    occurred_at: PhoneTime = device_time()
     gps: GpsFix | None = json_obj()
     notes: str | None = string(2000)
     needs: list[Need] = json_list(6)
@@ -168,7 +186,7 @@ class MapElementData(DataSchema):
     pen: Literal["road", "river", "house", "note"] | None = choice()
     # A stroke's raw points, flattened [x0, y0, x1, y1, …] in map units; strokes longer
     # than backend/maps/geometry.MAX_STROKE_POINTS are simplified when stored.
-    points: list[int] = json_list(20_000)
+    points: list[Coordinate] = json_list(20_000)
     x: int | None = Field(default=None, ge=-100_000, le=100_000)
     y: int | None = Field(default=None, ge=-100_000, le=100_000)
     text: str | None = string(100)
@@ -185,9 +203,9 @@ class MapElement(RecordColumns, MapElementData, table=True):
 
 class SpotCheckData(DataSchema):
     village_code: str = string(12)
-    cadre_id: int = Field(ge=1)
+    cadre_id: int = Field(ge=1, le=MAX_INT)
     round_id: str | None = string(36)
-    checked_at: datetime = device_time()
+    checked_at: PhoneTime = device_time()
     reached: bool = False
     on_post: bool | None = None
     back_on_post: bool | None = None

@@ -65,6 +65,8 @@ def round_start(
     """The start of a window: 00:00 Beijing time on ``since``, or ``default_days`` ago."""
     if since is None:
         return now - timedelta(days=default_days)
+    # Nothing is older than 1970; a date near year 1 overflowed in the shift to UTC.
+    since = max(since, date(1970, 1, 1))
     return datetime.combine(since, time(0), tzinfo=BEIJING).astimezone(UTC)
 
 

@@ -7,6 +7,7 @@ Every record writer first takes the change-sequence lock (backend/sync/sequence.
 also serialises batches: two connections sending the same batch at once cannot both apply it.
 """
 
+import re
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -34,14 +35,17 @@ from backend.records.store import (
 )
 from backend.sync import sequence
 from backend.sync.merge import merge
-from backend.sync.schemas import Op, OpError, OpResult, PushAnswer, PushRequest
+from backend.sync.schemas import UUID_PATTERN, Op, OpError, OpResult, PushAnswer, PushRequest
 from backend.timeutil import as_utc, utcnow
 
 NOT_FOUND = "记录不存在或不在您的范围内"
+_UUID = re.compile(UUID_PATTERN)
 
 
 class Rejected(Exception):
     def __init__(self, code: str, message: str) -> None:
+        # A message may quote the input; a NUL in it cannot be stored (PostgreSQL JSONB).
+        message = message.replace("\x00", "\\0")
         super().__init__(message)
         self.code = code
         self.message = message
@@ -89,7 +93,9 @@ class Batch:
             if rt is None:
                 continue
             ids.setdefault(rt.name, set()).add(op.id)
-            if rt.parent and isinstance(op.set.get(rt.parent[1]), str):
+            # Record ids are UUIDs: anything else cannot be a parent (and a NUL in it would
+            # fail the query on PostgreSQL).
+            if rt.parent and _UUID.match(str(op.set.get(rt.parent[1]))):
                 ids.setdefault(rt.parent[0], set()).add(op.set[rt.parent[1]])
         for name, wanted in ids.items():
             rt = registry.REGISTRY[name]

@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from backend.timeutil import PhoneTime
+
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 OpStatus = Literal["applied", "merged", "conflict", "duplicate", "rejected"]
@@ -20,13 +22,13 @@ class Op(BaseModel):
     unset: list[str] = Field(default_factory=list, max_length=60)
     delete: bool = False
     # when the change was made, by the phone's clock (ISO 8601 with offset)
-    recorded_at: datetime | None = None
+    recorded_at: PhoneTime | None = None
 
 
 class PushRequest(BaseModel):
     device_id: str = Field(max_length=64)
     batch_id: str = Field(pattern=UUID_PATTERN)
-    device_time: datetime
+    device_time: PhoneTime
     # The count limit is checked by the service so that it answers 413 with the limit.
     ops: list[Op]
 
