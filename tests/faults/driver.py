@@ -25,6 +25,7 @@ Then a final clean sync (every phone pushes all it has, then pulls), and the che
 
 import argparse
 import random
+import signal
 import sys
 import tempfile
 import threading
@@ -288,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=0)
     ap.add_argument("--port", type=int, default=0)
     args = ap.parse_args(argv)
+    # A TERM (a CI timeout, a kill) ends the run through the finally below: the server stops
+    # and a PostgreSQL database made for the run is dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     config = SHORT if args.short else Config()
     if args.rounds:
         config = Config(**{**config.__dict__, "rounds": args.rounds})
