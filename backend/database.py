@@ -8,7 +8,8 @@ deferred transaction that later upgrades to a writer fails at once with "databas
 locked" when another writer got in between, instead of waiting its turn.
 """
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any
@@ -114,9 +115,30 @@ def open_session(*, write: bool = False) -> Session:
     return session
 
 
-def get_session(request: Request) -> Iterator[Session]:
+READS = ("GET", "HEAD", "OPTIONS")
+
+
+async def _sqlite_writer_turn(request: Request) -> AsyncIterator[None]:
+    """SQLite has one writer: a writing request waits its turn here, in the event loop, and
+    only then takes a worker thread and the write lock. Waiting for the lock inside a worker
+    thread (BEGIN IMMEDIATE) let forty waiting requests hold every thread of the pool while
+    the request holding the lock waited for a thread to run its route in: 50 phones syncing
+    at once waited 30 s and got "database is locked" (bench/load_bench.py)."""
+    if request.method in READS or get_engine().dialect.name != "sqlite":
+        yield
+        return
+    state = request.app.state
+    if getattr(state, "sqlite_writer", None) is None:
+        state.sqlite_writer = asyncio.Lock()  # one per app, made in its event loop
+    async with state.sqlite_writer:
+        yield
+
+
+def get_session(
+    request: Request, _turn: Annotated[None, Depends(_sqlite_writer_turn, scope="function")]
+) -> Iterator[Session]:
     """One unit of work per request: commit when the route returns, roll back on error."""
-    session = open_session(write=request.method not in ("GET", "HEAD", "OPTIONS"))
+    session = open_session(write=request.method not in READS)
     try:
         yield session
         session.commit()
