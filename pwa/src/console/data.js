@@ -55,9 +55,12 @@ export function Failure({ error }) {
   return html`<p class="empty err">${error.message || String(error)}</p>`;
 }
 
-// Requests whose answers every screen reads, kept for a minute (or until dropped).
+// Requests whose answers every screen reads, kept for a minute (or until dropped); per
+// account, so another login on this device never reads the last one's answers.
 const cache = new Map();
+const mine = (key) => `${getState().user?.id}:${key}`;
 export function cached(key, fn, ms = 60_000) {
+  key = mine(key);
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < ms) return hit.p;
   const p = fn().catch((e) => {
@@ -68,7 +71,7 @@ export function cached(key, fn, ms = 60_000) {
   return p;
 }
 export function forget(prefix = '') {
-  for (const k of [...cache.keys()]) if (k.startsWith(prefix)) cache.delete(k);
+  for (const k of [...cache.keys()]) if (k.startsWith(mine(prefix))) cache.delete(k);
 }
 
 // Who is who. An admin reads the accounts and devices; a supervisor, who may not, learns
