@@ -120,9 +120,12 @@ class Batch:
         return reported.isoformat(), self.corrected(as_utc(reported))
 
     def corrected(self, reported: datetime) -> datetime:
-        """A phone-clock time on the server's clock. Never later than the batch's arrival:
-        nothing was observed after the server received it (skew is whole seconds)."""
-        return min(reported - timedelta(seconds=self.skew), self.now)
+        """A phone-clock time on the server's clock. The skew is whole seconds, so a time
+        made just before the push can land up to a second after the batch's arrival: that
+        is pulled back to the arrival. A time further ahead (a visit dated days ahead on a
+        right clock) is kept, so reports can tell it is not a visit yet."""
+        corrected = reported - timedelta(seconds=self.skew)
+        return self.now if self.now < corrected <= self.now + timedelta(seconds=2) else corrected
 
     def apply(self, op: Op) -> OpResult:
         rt = registry.get(op.type)
