@@ -42,6 +42,9 @@ def _out(session: Session, row: Any, caller: Caller, settings: Settings) -> Conf
             entry = out.fields[f]
             for side in ("base", "stored", "incoming"):
                 entry[side] = mask_id_number(entry.get(side))
+            chosen = (out.resolution or {}).get("fields", {}).get(f)
+            if chosen is not None:
+                chosen["value"] = mask_id_number(chosen.get("value"))
     skew = out.incoming.get("clock_skew_s")
     out.clock_skew_flag = skew is not None and abs(skew) > settings.clock_skew_flag_seconds
     return out

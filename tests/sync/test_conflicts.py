@@ -82,3 +82,26 @@ def test_cadres_cannot_resolve_and_choices_must_cover_every_field(client, county
     )
     assert r.status_code == 422
     assert "phone" in r.json()["detail"]
+
+
+def test_id_numbers_stay_masked_for_supervisors_after_resolution(client, county: County) -> None:
+    a, b = Phone(client, "cadre_a", "d-a1"), Phone(client, "cadre_a2", "d-a2")
+    hid = new_id()
+    a.push_ok([a.op("household", hid, household(county.village_a))])
+    a.push_ok([a.op("household", hid, {"id_number": "520623198001010011"}, base=1)])
+    cid = b.push_ok([b.op("household", hid, {"id_number": "520623198002020022"}, base=1)])[0][
+        "conflict_id"
+    ]
+    admin = Phone(client, "admin", "d-admin")
+    r = client.post(
+        f"/api/v1/conflicts/{cid}/resolve",
+        json={"fields": {"id_number": {"choice": "stored"}}},
+        headers=admin.headers,
+    )
+    assert (
+        r.json()["conflict"]["resolution"]["fields"]["id_number"]["value"] == "520623198001010011"
+    )
+    sup = Phone(client, "super_t1", "d-s1")
+    seen = client.get(f"/api/v1/conflicts/{cid}", headers=sup.headers).json()
+    assert seen["resolution"]["fields"]["id_number"]["value"] == "520623**********11"
+    assert seen["fields"]["id_number"]["incoming"] == "520623**********22"
