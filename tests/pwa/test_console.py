@@ -122,6 +122,9 @@ def test_reviewer_resolves_a_conflict_two_phones_made_and_both_phones_pull_it(
     village = rev.page.locator(f"[data-testid=count-row][data-code='{county.village_a}']")
     expect(village.locator("[data-k=not_out]")).to_have_text("1")
     village.locator("a").click()
+    # the village page is drawn (its groups listed) before typing: the route change resets the box
+    group_row = rev.page.locator(f"[data-testid=count-row][data-code='{county.group(county.village_a)}']")
+    expect(group_row).to_be_visible()
     rev.page.fill("input[name=q]", head[:2])
     expect(rev.page.locator("[data-testid=household-row]")).to_contain_text(head)
     # the ID number is masked for a supervisor
