@@ -5,7 +5,8 @@ villages it was computed for. When the caller's villages change (a cadre is give
 village), the key no longer matches and the pull starts again from the beginning of the new
 scope, so the new village arrives whole; ``scope`` tells the phone which villages to keep.
 Sequence numbers are handed out in commit order (backend/sync/sequence.py), so "seq > cursor"
-never skips a change that commits late.
+never skips a change that commits late — as long as every statement of a page stops at the
+counter's value committed before the first one (see ``pull``).
 """
 
 import base64
@@ -19,6 +20,7 @@ from sqlmodel import Session
 from backend.auth.dependencies import Caller
 from backend.errors import BadRequest
 from backend.records.registry import REGISTRY, UNMASKED_ROLES, RecordType
+from backend.sync import sequence
 from backend.sync.schemas import PullAnswer, PulledRecord
 
 
@@ -75,13 +77,19 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> Pu
             after, reset = 0, True
     mask = caller.role not in UNMASKED_ROLES
     conn = session.connection()
+    # Each type is read by a statement of its own. On PostgreSQL (READ COMMITTED) each
+    # statement sees what committed before it: a batch committing between two of them showed
+    # its member without its household, and the cursor passed the household for good. So the
+    # page stops at the counter as committed before the first statement: every number up to
+    # it is committed, and a record changed since carries a larger one, for the next pull.
+    upto = sequence.committed(session)
     pages = []
     readable = [rt for rt in REGISTRY.values() if caller.role in rt.pulled_by]
     for rt in readable:
         t = rt.table
         rows = conn.execute(
             select(t)
-            .where(t.c.seq > after, caller.scope.where(t.c.village_code))
+            .where(t.c.seq > after, t.c.seq <= upto, caller.scope.where(t.c.village_code))
             .order_by(t.c.seq)
             .limit(limit + 1)
         ).mappings()
@@ -94,7 +102,7 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> Pu
             remaining += conn.execute(
                 select(func.count())
                 .select_from(t)
-                .where(t.c.seq > after, caller.scope.where(t.c.village_code))
+                .where(t.c.seq > after, t.c.seq <= upto, caller.scope.where(t.c.village_code))
             ).scalar_one()
     merged = list(heapq.merge(*pages, key=lambda x: x[0]))
     page = merged[:limit]

@@ -26,6 +26,12 @@ def lock(session: Session) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
+def committed(session: Session) -> int:
+    """The last number handed out by a committed writer, without the lock: every record
+    numbered up to it is committed and visible to every later statement."""
+    return int(session.execute(select(_counter.c.value).where(_counter.c.id == 1)).scalar_one())
+
+
 def take(session: Session, last: int, count: int) -> int:
     """Hand out ``count`` numbers after ``last`` (which ``lock`` answered); returns the first."""
     if count:
