@@ -8,6 +8,7 @@ from backend.auth.dependencies import CurrentCaller, Reviewer, SettingsDep
 from backend.conflicts import service
 from backend.conflicts.schemas import ConflictOut, ConflictPage, ResolveAnswer, ResolveRequest
 from backend.database import SessionDep
+from backend.geo.params import VillageCode
 
 router = APIRouter(prefix="/api/v1/conflicts", tags=["conflicts"])
 
@@ -18,7 +19,7 @@ def list_conflicts(
     session: SessionDep,
     settings: SettingsDep,
     status: Literal["open", "resolved"] | None = "open",
-    village_code: Annotated[str | None, Query(max_length=12)] = None,
+    village_code: VillageCode = None,
     type: Annotated[str | None, Query(max_length=20)] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,

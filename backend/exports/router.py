@@ -1,22 +1,21 @@
 """Streamed exports for supervisors and admins: one kind as CSV or XLSX, or all as XLSX."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from backend.auth.dependencies import Reviewer, SettingsDep
 from backend.exports import service
 from backend.exports.service import Kind
+from backend.geo.params import TownshipCode, VillageCode
 from backend.supervision.evidence import BEIJING
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TownshipCode = Annotated[str | None, Query(min_length=9, max_length=9)]
-VillageCode = Annotated[str | None, Query(min_length=12, max_length=12)]
 
 
 def _headers(ascii_name: str, chinese_name: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 
 from backend.auth.dependencies import CurrentCaller
 from backend.database import SessionDep
+from backend.geo.params import GroupCode, TownshipCode, VillageCode
 from backend.households import counts, service
 from backend.households.counts import CountsAnswer
 from backend.households.schemas import HouseholdFile, HouseholdPage
@@ -19,8 +20,8 @@ router = APIRouter(prefix="/api/v1/households", tags=["households"])
 def list_households(
     caller: CurrentCaller,
     session: SessionDep,
-    village_code: Annotated[str | None, Query(max_length=12)] = None,
-    group_code: Annotated[str | None, Query(max_length=15)] = None,
+    village_code: VillageCode = None,
+    group_code: GroupCode = None,
     status: Literal["not_out", "out", "monitored"] | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -43,8 +44,8 @@ def list_households(
 def household_counts(
     caller: CurrentCaller,
     session: SessionDep,
-    township_code: Annotated[str | None, Query(max_length=9)] = None,
-    village_code: Annotated[str | None, Query(max_length=12)] = None,
+    township_code: TownshipCode = None,
+    village_code: VillageCode = None,
     since: Annotated[date | None, Query(description="Start of the visit round")] = None,
 ) -> CountsAnswer:
     """Per villager group in scope: households by poverty status, members, visits this round."""

@@ -1,12 +1,11 @@
 """Condition maps: the list in scope and one merged map as SVG."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from backend.auth.dependencies import CurrentCaller
 from backend.database import SessionDep
+from backend.geo.params import VillageCode
 from backend.maps import service
 from backend.maps.service import MapSummary
 
@@ -17,7 +16,7 @@ router = APIRouter(prefix="/api/v1/maps", tags=["maps"])
 def list_maps(
     caller: CurrentCaller,
     session: SessionDep,
-    village_code: Annotated[str | None, Query(max_length=12)] = None,
+    village_code: VillageCode = None,
 ) -> list[MapSummary]:
     """The condition maps in the caller's scope, by village and villager group."""
     return service.list_maps(session, caller, village_code)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query
 
 from backend.auth.dependencies import Admin, Reviewer
 from backend.database import MAX_INT, SessionDep
+from backend.geo.params import TownshipCode
 from backend.people import service
 from backend.people.schemas import CadreSyncHealth, PasswordReset, UserCreate, UserOut, UserUpdate
 
@@ -45,7 +46,7 @@ def reset_password(
 def sync_health(
     caller: Reviewer,
     session: SessionDep,
-    township_code: Annotated[str | None, Query(max_length=9)] = None,
+    township_code: TownshipCode = None,
     stale_days: Annotated[int, Query(ge=1, le=365)] = 3,
 ) -> list[CadreSyncHealth]:
     """Per cadre in scope: last sync, open conflicts, rejected ops; stale phones first."""

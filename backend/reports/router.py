@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from backend.auth.dependencies import Reviewer, SettingsDep
 from backend.database import SessionDep
+from backend.geo.params import TownshipCode
 from backend.reports import charts, service
 from backend.reports.schemas import ConflictReport, CoverageReport, RecallReport, SpotCheckReport
 from backend.timeutil import utcnow
@@ -15,7 +16,6 @@ from backend.timeutil import utcnow
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
 Since = Annotated[date | None, Query(description="Start of the window (a Beijing date)")]
-TownshipCode = Annotated[str | None, Query(min_length=9, max_length=9)]
 SVG: dict[int | str, dict[str, Any]] = {200: {"content": {"image/svg+xml": {}}}}
 
 
