@@ -20,7 +20,7 @@ def list_conflicts(
     settings: SettingsDep,
     status: Literal["open", "resolved"] | None = "open",
     village_code: VillageCode = None,
-    type: Annotated[str | None, Query(max_length=20)] = None,
+    type: Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ConflictPage:

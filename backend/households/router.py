@@ -23,7 +23,8 @@ def list_households(
     village_code: VillageCode = None,
     group_code: GroupCode = None,
     status: Literal["not_out", "out", "monitored"] | None = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
+    # no control characters: a name or ID digits never has one, and PostgreSQL cannot bind NUL
+    q: Annotated[str | None, Query(min_length=1, max_length=50, pattern=r"^[^\x00-\x1f]+$")] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> HouseholdPage:

@@ -33,7 +33,7 @@ def pull(
     caller: CurrentCaller,
     session: SessionDep,
     settings: SettingsDep,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]*$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> Response:
     """Records in the caller's scope changed since the cursor, in change order, paged."""
