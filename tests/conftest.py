@@ -144,8 +144,7 @@ class County:
 def county(db: str, password_hash: str) -> County:
     from backend.auth.users import create_user
     from backend.database import open_session
-    from backend.geo.models import County as CountyRow
-    from backend.geo.models import Township, Village, VillagerGroup
+    from backend.geo.models import County as CountyRow, Township, Village, VillagerGroup
 
     c = County()
     with open_session(write=True) as s:

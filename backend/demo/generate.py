@@ -26,12 +26,10 @@ from backend.demo import county as c
 from backend.demo.load import Loader, Writer, bulk_connection, cyclic_gc_paused
 from backend.demo.people import IdNumbers, mobile
 from backend.geo.models import County, Township, Village, VillagerGroup
-from backend.records.models import ChangeCounter
 from backend.records.registry import REGISTRY
+from backend.tables import CHANGE_COUNTER as _COUNTER
 
 PASSWORD = "minqing123"
-
-_COUNTER: Table = ChangeCounter.__table__  # type: ignore[attr-defined]
 
 
 def _table(model: Any) -> Table:

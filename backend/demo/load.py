@@ -33,17 +33,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, update
 
 from backend.demo.county import DEMO_NOW
-from backend.records.models import ChangeCounter, RecordHistory
 from backend.records.registry import RecordType
+from backend.tables import CHANGE_COUNTER as COUNTER, HISTORY
 
 DEVICE = "demo"
 BATCH_ROWS = 100_000
 # Set on the load connection only, and put back after it.
 SQLITE_LOAD_PRAGMAS = {"cache_size": -256_000, "wal_autocheckpoint": 25_000, "foreign_keys": 0}
-
-HISTORY: Table = RecordHistory.__table__  # type: ignore[attr-defined]
-
-COUNTER: Table = ChangeCounter.__table__  # type: ignore[attr-defined]
 
 
 @dataclass

@@ -31,25 +31,24 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from backend.auth.dependencies import Caller
-from backend.auth.models import User
 from backend.database import open_session
 from backend.errors import NotFound
 from backend.exports import columns as c
-from backend.geo.models import Township, Village, VillagerGroup
 from backend.geo.scope import Scope
-from backend.records.models import Household, Member, SpotCheck, Visit
 from backend.records.registry import UNMASKED_ROLES
+from backend.tables import (
+    HOUSEHOLD as H,
+    MEMBER as M,
+    SPOT_CHECK as SC,
+    TOWNSHIP as TWP,
+    USER as U,
+    VILLAGE as VIL,
+    VILLAGER_GROUP as GRP,
+    VISIT as V,
+)
 
 log = logging.getLogger("minqing.exports")
 
-H = Household.__table__  # type: ignore[attr-defined]
-M = Member.__table__  # type: ignore[attr-defined]
-V = Visit.__table__  # type: ignore[attr-defined]
-SC = SpotCheck.__table__  # type: ignore[attr-defined]
-U = User.__table__  # type: ignore[attr-defined]
-VIL = Village.__table__  # type: ignore[attr-defined]
-TWP = Township.__table__  # type: ignore[attr-defined]
-GRP = VillagerGroup.__table__  # type: ignore[attr-defined]
 
 Kind = Literal["households", "members", "visits", "spot-checks"]
 PAGE = 500

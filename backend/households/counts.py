@@ -17,14 +17,8 @@ from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
 from backend.errors import NotFound
-from backend.geo.models import Village
-from backend.records.models import Household, Member, Visit
 from backend.supervision.evidence import round_start
-
-H = Household.__table__  # type: ignore[attr-defined]
-M = Member.__table__  # type: ignore[attr-defined]
-V = Visit.__table__  # type: ignore[attr-defined]
-VIL = Village.__table__  # type: ignore[attr-defined]
+from backend.tables import HOUSEHOLD as H, MEMBER as M, VILLAGE as VIL, VISIT as V
 
 STATUSES = ("not_out", "out", "monitored")
 

@@ -8,14 +8,9 @@ from sqlmodel import Session
 from backend.auth.dependencies import Caller
 from backend.errors import NotFound
 from backend.households.schemas import HouseholdFile, HouseholdPage, HouseholdSummary
-from backend.records.models import Household, Member, RecordHistory, Visit
 from backend.records.registry import REGISTRY, UNMASKED_ROLES
 from backend.sync.pull import mask_id_number, to_record
-
-H = Household.__table__  # type: ignore[attr-defined]
-M = Member.__table__  # type: ignore[attr-defined]
-V = Visit.__table__  # type: ignore[attr-defined]
-HIST = RecordHistory.__table__  # type: ignore[attr-defined]
+from backend.tables import HISTORY as HIST, HOUSEHOLD as H, MEMBER as M, VISIT as V
 
 
 def _search(q: str) -> Any:

@@ -10,11 +10,7 @@ from backend.auth.dependencies import Caller
 from backend.errors import NotFound
 from backend.geo.models import Township, Village, VillagerGroup
 from backend.maps import svg
-from backend.records.models import ConditionMap, Household, MapElement
-
-CM = ConditionMap.__table__  # type: ignore[attr-defined]
-ME = MapElement.__table__  # type: ignore[attr-defined]
-H = Household.__table__  # type: ignore[attr-defined]
+from backend.tables import CONDITION_MAP as CM, HOUSEHOLD as H, MAP_ELEMENT as ME
 
 
 class MapSummary(BaseModel):

@@ -9,8 +9,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, field_validator
-from pydantic import Field as PydanticField
+from pydantic import BaseModel, ConfigDict, Field as PydanticField, field_validator
 from sqlmodel import Field, SQLModel
 
 from backend.database import MAX_INT

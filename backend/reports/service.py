@@ -20,10 +20,8 @@ from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
-from backend.auth.models import Role, User, UserVillage
+from backend.auth.models import Role
 from backend.errors import NotFound
-from backend.geo.models import Township, Village
-from backend.records.models import Household, RecordConflict, SpotCheck, Visit
 from backend.reports.schemas import (
     CadreCoverage,
     CheckCounts,
@@ -42,16 +40,17 @@ from backend.reports.schemas import (
 from backend.supervision.evidence import BEIJING, evidence, round_start
 from backend.supervision.schemas import Named
 from backend.supervision.service import tel_uri
+from backend.tables import (
+    CONFLICT as CF,
+    HOUSEHOLD as H,
+    SPOT_CHECK as SC,
+    TOWNSHIP as TWP,
+    USER as U,
+    USER_VILLAGE as UV,
+    VILLAGE as VIL,
+    VISIT as V,
+)
 from backend.timeutil import as_utc
-
-V = Visit.__table__  # type: ignore[attr-defined]
-H = Household.__table__  # type: ignore[attr-defined]
-SC = SpotCheck.__table__  # type: ignore[attr-defined]
-CF = RecordConflict.__table__  # type: ignore[attr-defined]
-U = User.__table__  # type: ignore[attr-defined]
-UV = UserVillage.__table__  # type: ignore[attr-defined]
-VIL = Village.__table__  # type: ignore[attr-defined]
-TWP = Township.__table__  # type: ignore[attr-defined]
 
 SPOT_CHECK_MONTHS = 6
 RECALL_DAYS = 365

@@ -36,18 +36,16 @@ from pydantic import BaseModel
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from backend.auth.models import Device, UserVillage
-from backend.geo.models import Village
 from backend.geo.scope import Scope
-from backend.records.models import Household, SpotCheck, Visit
+from backend.tables import (
+    DEVICE as D,
+    HOUSEHOLD as H,
+    SPOT_CHECK as SC,
+    USER_VILLAGE as UV,
+    VILLAGE as VIL,
+    VISIT as V,
+)
 from backend.timeutil import as_utc
-
-V = Visit.__table__  # type: ignore[attr-defined]
-H = Household.__table__  # type: ignore[attr-defined]
-SC = SpotCheck.__table__  # type: ignore[attr-defined]
-D = Device.__table__  # type: ignore[attr-defined]
-UV = UserVillage.__table__  # type: ignore[attr-defined]
-VIL = Village.__table__  # type: ignore[attr-defined]
 
 # China keeps one zone without summer time: days and months are counted in Beijing time.
 BEIJING = timezone(timedelta(hours=8), "北京时间")

@@ -17,11 +17,9 @@ from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
-from backend.auth.models import Role, User, UserVillage
+from backend.auth.models import Role
 from backend.errors import Conflict, NotFound, Unprocessable
-from backend.geo.models import Township, Village
 from backend.geo.scope import Scope
-from backend.records.models import SpotCheck
 from backend.supervision import draw as drawing
 from backend.supervision.evidence import evidence
 from backend.supervision.models import SpotCheckRound
@@ -35,14 +33,15 @@ from backend.supervision.schemas import (
     RoundRequest,
     RoundSummary,
 )
+from backend.tables import (
+    SPOT_CHECK as SC,
+    SPOT_CHECK_ROUND as R,
+    TOWNSHIP as TWP,
+    USER as U,
+    USER_VILLAGE as UV,
+    VILLAGE as VIL,
+)
 from backend.timeutil import as_utc
-
-R = SpotCheckRound.__table__  # type: ignore[attr-defined]
-U = User.__table__  # type: ignore[attr-defined]
-UV = UserVillage.__table__  # type: ignore[attr-defined]
-VIL = Village.__table__  # type: ignore[attr-defined]
-TWP = Township.__table__  # type: ignore[attr-defined]
-SC = SpotCheck.__table__  # type: ignore[attr-defined]
 
 
 def tel_uri(phone: str | None) -> str | None:

@@ -8,8 +8,7 @@ from fastapi.responses import Response
 
 from backend.auth.dependencies import CurrentCaller, SettingsDep
 from backend.database import SessionDep
-from backend.sync import pull as pull_service
-from backend.sync import push as push_service
+from backend.sync import pull as pull_service, push as push_service
 from backend.sync.schemas import PullAnswer, PushAnswer, PushRequest
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])

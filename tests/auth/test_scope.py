@@ -44,8 +44,7 @@ def test_me_agrees_with_the_village_list(client, county: County, username: str) 
 def test_a_county_wide_role_does_not_see_another_county(client, county: County) -> None:
     from backend.auth.users import create_user
     from backend.database import open_session
-    from backend.geo.models import County as CountyRow
-    from backend.geo.models import Township, Village
+    from backend.geo.models import County as CountyRow, Township, Village
 
     with open_session(write=True) as s:
         s.add(CountyRow(code="520624", name="另一个县"))

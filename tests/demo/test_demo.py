@@ -16,8 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.auth.models import User, UserTownship, UserVillage
 from backend.auth.passwords import verify_password
 from backend.database import get_engine, metadata
-from backend.demo import county as c
-from backend.demo import load
+from backend.demo import county as c, load
 from backend.demo.generate import PASSWORD, build_demo
 from backend.demo.people import id_check_digit, id_number_valid
 from backend.geo.models import County, Township, Village, VillagerGroup

@@ -19,8 +19,7 @@ from sqlalchemy import update
 from backend.auth.models import User
 from backend.auth.users import create_user
 from backend.database import open_session
-from backend.geo.models import County as CountyRow
-from backend.geo.models import Township, Village, VillagerGroup
+from backend.geo.models import County as CountyRow, Township, Village, VillagerGroup
 from tests.conftest import PASSWORD, County, login
 from tests.sync.phone import Phone, household, new_id
 
