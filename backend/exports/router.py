@@ -1,10 +1,10 @@
 """Streamed exports for supervisors and admins: one kind as CSV or XLSX, or all as XLSX."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from backend.auth.dependencies import Reviewer, SettingsDep
@@ -35,40 +35,35 @@ def _responses(media: str) -> dict[int | str, dict[str, Any]]:
     return {200: {"content": {media: {}}}}
 
 
-@router.get("/all.xlsx", response_class=StreamingResponse, responses=_responses(XLSX))
-def export_all_xlsx(
+def _prepared(
     caller: Reviewer,
     settings: SettingsDep,
     township_code: TownshipCode = None,
     village_code: VillageCode = None,
-) -> StreamingResponse:
-    """Households, members, visits and spot checks in one workbook, a sheet each."""
-    req = service.prepare(
+) -> service.Request:
+    """The export's filters, checked against the caller's scope before anything streams."""
+    return service.prepare(
         caller,
         township_code=township_code,
         village_code=village_code,
         skew_flag_s=settings.clock_skew_flag_seconds,
     )
+
+
+Prepared = Annotated[service.Request, Depends(_prepared)]
+
+
+@router.get("/all.xlsx", response_class=StreamingResponse, responses=_responses(XLSX))
+def export_all_xlsx(req: Prepared) -> StreamingResponse:
+    """Households, members, visits and spot checks in one workbook, a sheet each."""
     body = service.stream_xlsx(list(service.SHEETS), req)
     headers = _headers(f"minqing-all-{_stamp()}.xlsx", f"民情数据_{_stamp()}.xlsx")
     return StreamingResponse(body, media_type=XLSX, headers=headers)
 
 
 @router.get("/{kind}.csv", response_class=StreamingResponse, responses=_responses("text/csv"))
-def export_csv(
-    kind: Kind,
-    caller: Reviewer,
-    settings: SettingsDep,
-    township_code: TownshipCode = None,
-    village_code: VillageCode = None,
-) -> StreamingResponse:
+def export_csv(kind: Kind, req: Prepared) -> StreamingResponse:
     """One kind as CSV (UTF-8 with BOM, Chinese headers), streamed."""
-    req = service.prepare(
-        caller,
-        township_code=township_code,
-        village_code=village_code,
-        skew_flag_s=settings.clock_skew_flag_seconds,
-    )
     title = service.SHEETS[kind].title
     headers = _headers(f"minqing-{kind}-{_stamp()}.csv", f"民情_{title}_{_stamp()}.csv")
     return StreamingResponse(
@@ -77,20 +72,8 @@ def export_csv(
 
 
 @router.get("/{kind}.xlsx", response_class=StreamingResponse, responses=_responses(XLSX))
-def export_xlsx(
-    kind: Kind,
-    caller: Reviewer,
-    settings: SettingsDep,
-    township_code: TownshipCode = None,
-    village_code: VillageCode = None,
-) -> StreamingResponse:
+def export_xlsx(kind: Kind, req: Prepared) -> StreamingResponse:
     """One kind as an XLSX workbook (openpyxl write-only), streamed."""
-    req = service.prepare(
-        caller,
-        township_code=township_code,
-        village_code=village_code,
-        skew_flag_s=settings.clock_skew_flag_seconds,
-    )
     title = service.SHEETS[kind].title
     headers = _headers(f"minqing-{kind}-{_stamp()}.xlsx", f"民情_{title}_{_stamp()}.xlsx")
     return StreamingResponse(service.stream_xlsx([kind], req), media_type=XLSX, headers=headers)
