@@ -1,5 +1,6 @@
 """Conflict review: the open conflicts in scope, one conflict, and its resolution."""
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -23,8 +24,12 @@ def list_conflicts(
     type: Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    resolved_after: Annotated[
+        datetime | None,
+        Query(description="Only those resolved after this time (the server's), oldest first"),
+    ] = None,
 ) -> ConflictPage:
-    """Conflicts in the caller's scope, filtered by status, village and record type."""
+    """Conflicts in the caller's scope, filtered by status, village, type and resolution time."""
     return service.list_conflicts(
         session,
         settings,
@@ -34,6 +39,7 @@ def list_conflicts(
         type_=type,
         offset=offset,
         limit=limit,
+        resolved_after=resolved_after,
     )
 
 

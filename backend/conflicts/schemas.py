@@ -21,6 +21,7 @@ class ConflictOut(BaseModel):
     created_at: datetime
     resolved_at: datetime | None
     resolved_by: int | None
+    resolved_by_name: str | None = None
     resolution: dict[str, Any] | None
     clock_skew_flag: bool = False
 

@@ -1,5 +1,6 @@
 """Conflict review: list, read and resolve field by field into a new version phones pull."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -25,7 +26,7 @@ from backend.records.store import (
 )
 from backend.sync import sequence
 from backend.sync.pull import mask_id_number
-from backend.timeutil import utcnow
+from backend.timeutil import as_utc, utcnow
 
 
 def _out(session: Session, row: Any, caller: Caller, settings: Settings) -> ConflictOut:
@@ -36,6 +37,9 @@ def _out(session: Session, row: Any, caller: Caller, settings: Settings) -> Conf
         user = session.get(User, side.get("user_id")) if side.get("user_id") else None
         if user is not None:
             side["display_name"] = user.display_name
+    if out.resolved_by is not None:
+        reviewer = session.get(User, out.resolved_by)
+        out.resolved_by_name = reviewer.display_name if reviewer else None
     rt = registry.REGISTRY.get(out.type)
     if rt and caller.role not in UNMASKED_ROLES:
         for f in rt.masked & set(out.fields):
@@ -50,6 +54,13 @@ def _out(session: Session, row: Any, caller: Caller, settings: Settings) -> Conf
     return out
 
 
+def _utc(value: datetime) -> datetime:
+    try:
+        return as_utc(value)
+    except OverflowError:  # an offset at the calendar's ends: as far as it goes
+        return (datetime.min if value.year == 1 else datetime.max).replace(tzinfo=UTC)
+
+
 def list_conflicts(
     session: Session,
     settings: Settings,
@@ -60,9 +71,17 @@ def list_conflicts(
     type_: str | None,
     offset: int,
     limit: int,
+    resolved_after: datetime | None = None,
 ) -> ConflictPage:
-    """Conflicts in the caller's scope, newest first."""
+    """Conflicts in the caller's scope, newest first; or those resolved after a time, in the
+    order they were resolved (a phone asks for what was resolved since it last looked)."""
     conds = [caller.scope.where(CONFLICTS.c.village_code)]
+    order = [CONFLICTS.c.created_at.desc()]
+    if resolved_after is not None:
+        # Resolutions take the change-sequence lock before reading the clock, so they commit
+        # in resolved_at order: a phone keeping the last time it saw misses none.
+        conds.append(CONFLICTS.c.resolved_at > _utc(resolved_after))
+        order = [CONFLICTS.c.resolved_at.asc(), CONFLICTS.c.id.asc()]
     if status:
         conds.append(CONFLICTS.c.status == status)
     if village_code:
@@ -72,11 +91,7 @@ def list_conflicts(
     conn = session.connection()
     total = conn.execute(select(func.count()).select_from(CONFLICTS).where(*conds)).scalar_one()
     rows = conn.execute(
-        select(CONFLICTS)
-        .where(*conds)
-        .order_by(CONFLICTS.c.created_at.desc())
-        .offset(offset)
-        .limit(limit)
+        select(CONFLICTS).where(*conds).order_by(*order).offset(offset).limit(limit)
     ).mappings()
     return ConflictPage(items=[_out(session, r, caller, settings) for r in rows], total=int(total))
 

@@ -105,3 +105,47 @@ def test_id_numbers_stay_masked_for_supervisors_after_resolution(client, county:
     seen = client.get(f"/api/v1/conflicts/{cid}", headers=sup.headers).json()
     assert seen["resolution"]["fields"]["id_number"]["value"] == "520623**********11"
     assert seen["fields"]["id_number"]["incoming"] == "520623**********22"
+
+
+def test_phones_read_what_was_resolved_since_they_last_looked(client, county: County) -> None:
+    a, b, _hid, first = make_conflict(client, county)
+    hid2 = new_id()
+    a.push_ok([a.op("household", hid2, household(county.village_a))])
+    a.push_ok([a.op("household", hid2, {"remark": "路灯坏了"}, base=1)])
+    second = b.push_ok([b.op("household", hid2, {"remark": "已修好"}, base=1)])[0]["conflict_id"]
+    sup = Phone(client, "super_t1", "d-s1")
+
+    def resolve(cid: str, fields: dict[str, object]) -> dict[str, object]:
+        r = client.post(
+            f"/api/v1/conflicts/{cid}/resolve", json={"fields": fields}, headers=sup.headers
+        )
+        assert r.status_code == 200, r.text
+        return r.json()["conflict"]  # type: ignore[no-any-return]
+
+    def since(phone: Phone, at: object) -> list[dict[str, object]]:
+        params = {"status": "resolved", "resolved_after": str(at)}
+        r = client.get("/api/v1/conflicts", params=params, headers=phone.headers)
+        assert r.status_code == 200, r.text
+        return r.json()["items"]  # type: ignore[no-any-return]
+
+    # the later-made conflict is resolved first: the answer is in the order of resolution
+    s = resolve(second, {"remark": {"choice": "incoming"}})
+    f = resolve(first, {"income_per_head": {"choice": "stored"}, "phone": {"choice": "incoming"}})
+    seen = since(a, "2000-01-01T00:00:00+08:00")
+    assert [c["id"] for c in seen] == [second, first]
+    assert (seen[1]["resolved_by"], seen[1]["resolved_by_name"]) == (
+        county.users["super_t1"],
+        "super_t1",
+    )
+    assert [c["id"] for c in since(a, s["resolved_at"])] == [first]
+    assert since(a, f["resolved_at"]) == []
+    # a cadre reads one conflict of its village with its resolution; out of scope: nothing
+    one = client.get(f"/api/v1/conflicts/{first}", headers=a.headers).json()
+    assert one["resolution"]["fields"]["phone"] == {"choice": "incoming", "value": "13800000002"}
+    assert one["resolved_by_name"] == "super_t1"
+    other = Phone(client, "cadre_c", "d-c1")
+    assert client.get(f"/api/v1/conflicts/{first}", headers=other.headers).status_code == 404
+    assert since(other, "2000-01-01T00:00:00Z") == []
+    # times at the calendar's ends are no server error
+    for edge in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"):
+        assert len(since(a, edge)) == (2 if edge.startswith("0001") else 0)
