@@ -1,6 +1,8 @@
 // The phone's store: one IndexedDB database, one DB_VERSION, one upgrade function.
 //
-//   meta       key → value: device id, tokens, user, villages, pull cursor, last sync
+//   meta       key → value: device id, tokens, user, villages, pull cursor, last sync;
+//                notices: resolutions that did not keep this phone's value, until dismissed
+//                (resolved_after: the server's time of the last resolution seen)
 //   records    [type, id] → {type, id, version, server, data, deleted, has_conflict, village, grp, hh}
 //                version: the server's version (0 while the record exists only here)
 //                data:    what the cadre sees = the server's data + the ops waiting in the outbox

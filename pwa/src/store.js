@@ -3,7 +3,7 @@
 // not made at all. Writes of the outbox ask for strict durability (flushed to the disk, not
 // only handed to the OS): a phone that loses power right after 已保存 keeps the change.
 
-import { db, isoLocal, makeUuid, placeOf } from './db.js';
+import { db, getMeta, isoLocal, makeUuid, placeOf } from './db.js';
 
 const STRICT = { durability: 'strict' };
 
@@ -152,6 +152,21 @@ export async function conflictsOf(recordIds) {
   const out = [];
   for (const id of recordIds) out.push(...(await d.getAllFromIndex('conflicts', 'record', id)));
   return out;
+}
+
+// Resolutions that did not keep this phone's value (sync.js makes them), optionally of one
+// household and its members; each is kept until the cadre taps 知道了.
+export async function notices(hh) {
+  const all = (await getMeta('notices')) || [];
+  return hh ? all.filter((n) => n.hh === hh) : all;
+}
+
+export async function dismissNotice(id) {
+  const d = await db();
+  const tx = d.transaction('meta', 'readwrite', STRICT);
+  const all = (await tx.store.get('notices')) || [];
+  await tx.store.put(all.filter((n) => n.id !== id), 'notices');
+  await tx.done;
 }
 
 export async function outboxAll() {

@@ -217,26 +217,87 @@ export async function pull(onPage) {
   return { pulled, rescoped };
 }
 
+// Resolutions since this phone last looked, in the order they were made: asked on every
+// sync, not only for conflicts seen open here (a phone offline while a conflict with its
+// value was made and resolved learns of it only so). The mark is the server's time of the
+// last resolution seen; before the first, the last 30 days by this phone's clock, corrected
+// by its skew once a push has measured it.
+async function fetchResolved() {
+  let after = await getMeta('resolved_after');
+  if (!after) after = new Date(Date.now() - ((await getMeta('clock_skew_s')) || 0) * 1000 - 30 * 864e5).toISOString();
+  const items = [];
+  for (let i = 0; i < 100; i++) {
+    const page = await api('GET', `/api/v1/conflicts?status=resolved&limit=200&resolved_after=${encodeURIComponent(after)}`);
+    if (!page.items.length) break;
+    items.push(...page.items);
+    after = page.items[page.items.length - 1].resolved_at;
+    if (page.items.length >= page.total) break;
+  }
+  return { items, after: items.length ? after : null };
+}
+
+// The fields of a resolved conflict where the value this device sent did not stand: the
+// device sent the incoming value, or the stored one it was weighed against.
+function lostFields(c, me) {
+  const out = [];
+  for (const [f, pick] of Object.entries(c.resolution?.fields || {})) {
+    const v = c.fields?.[f];
+    const side = !v ? null : c.incoming?.device_id === me ? 'incoming' : v.stored_by?.device_id === me ? 'stored' : null;
+    if (!side || pick.choice === side) continue;
+    if (pick.choice === 'value' && JSON.stringify(pick.value) === JSON.stringify(v[side])) continue;
+    out.push({ field: f, mine: v[side], final: pick.value });
+  }
+  return out;
+}
+
 // Both values of each conflicted field. The open conflicts of the cadre's villages are
 // fetched whenever a record here is flagged (by this phone's op or by another's), and
-// replace what this phone knew; resolved ones drop out.
+// replace what this phone knew; resolved ones drop out. A resolution that did not keep
+// this phone's value becomes a notice, kept until the cadre taps 知道了 (store.js).
 async function fetchConflicts() {
   const d = await db();
+  const me = await deviceId();
+  const resolved = await fetchResolved();
   const flagged = (await getMeta('flagged')) || [];
   const known = await d.count('conflicts');
-  if (!flagged.length && !known) return;
-  const villages = ((await getMeta('villages')) || []).map((v) => v.code);
-  const items = [];
-  for (const v of villages) {
-    for (let offset = 0; offset < 10000; offset += 200) {
-      const page = await api('GET', `/api/v1/conflicts?status=open&village_code=${encodeURIComponent(v)}&limit=200&offset=${offset}`);
-      items.push(...page.items);
-      if (offset + 200 >= page.total) break;
+  let open = null;
+  if (flagged.length || known) {
+    open = [];
+    const villages = ((await getMeta('villages')) || []).map((v) => v.code);
+    for (const v of villages) {
+      for (let offset = 0; offset < 10000; offset += 200) {
+        const page = await api('GET', `/api/v1/conflicts?status=open&village_code=${encodeURIComponent(v)}&limit=200&offset=${offset}`);
+        open.push(...page.items);
+        if (offset + 200 >= page.total) break;
+      }
     }
   }
-  const tx = d.transaction('conflicts', 'readwrite');
-  await tx.store.clear();
-  for (const c of items) await tx.store.put(c);
+  // one transaction: a notice is made once, with the mark that it was seen
+  const tx = d.transaction(['conflicts', 'records', 'meta'], 'readwrite');
+  if (open) {
+    await tx.objectStore('conflicts').clear();
+    for (const c of open) await tx.objectStore('conflicts').put(c);
+  }
+  const meta = tx.objectStore('meta');
+  const notices = (await meta.get('notices')) || [];
+  for (const c of resolved.items) {
+    const lost = lostFields(c, me);
+    if (!lost.length || notices.some((n) => n.id === c.id)) continue;
+    const rec = await tx.objectStore('records').get([c.type, c.record_id]);
+    notices.push({
+      id: c.id,
+      type: c.type,
+      hh: c.type === 'household' ? c.record_id : rec?.hh || '',
+      name: (c.type === 'household' ? rec?.data?.head_name : rec?.data?.name) || '',
+      fields: lost,
+      by: c.resolved_by_name || '',
+      at: c.resolved_at,
+    });
+  }
+  if (resolved.after) {
+    await meta.put(notices, 'notices');
+    await meta.put(resolved.after, 'resolved_after');
+  }
   await tx.done;
 }
 

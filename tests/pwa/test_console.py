@@ -1,15 +1,16 @@
 """The county console in real Chromium: a reviewer resolves a conflict two phones made and
-both phones pull it; an admin revokes a device and that phone keeps its outbox; a cadre
-opening a console page gets no data."""
+both phones pull it (the phone whose value did not stand is told); an admin revokes a device
+and that phone keeps its outbox; a cadre opening a console page gets no data."""
 
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, County, LiveServer
-from tests.pwa.conftest import Phone, db_rows, seed_households
+from tests.pwa.conftest import Phone, api_login, db_rows, seed_households
 from tests.pwa.test_sync import edit_household
 
 pytestmark = pytest.mark.browser
@@ -136,15 +137,81 @@ def test_reviewer_resolves_a_conflict_two_phones_made_and_both_phones_pull_it(
     expect(rev.page.locator("nav.tabs")).not_to_contain_text("人员与设备")
     assert errors == []
 
-    for phone in (a, b):
+    for phone, mine in ((a, "5100"), (b, "4800")):
         phone.sync()
         phone.go(f"/h/{hid}")
         expect(phone.page.locator("[data-field=income_per_head]")).to_have_text("5000")
         expect(phone.page.locator("[data-testid=conflict]")).to_have_count(0)
+        # a third value: neither phone's stood, and each is told what became of its own
+        expect(phone.page.locator("[data-testid=notice]")).to_contain_text(
+            f"「人均纯收入(元)」采用了「5000」，未采用您填写的「{mine}」"
+        )
         phone.go(f"/v/{county.village_a}/g/all")
         expect(phone.page.locator("[data-testid=households]")).not_to_contain_text("冲突")
     row_db = db_rows("SELECT income_per_head, has_conflict FROM household WHERE id = :id", id=hid)
     assert (row_db[0]["income_per_head"], bool(row_db[0]["has_conflict"])) == (5000, False)
+
+
+def test_the_phone_whose_value_did_not_stand_is_told_until_the_cadre_dismisses_it(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    (hid,) = seed_households(server, county.village_a, county.groups[county.village_a], 1)
+    head = db_rows("SELECT head_name FROM household WHERE id = :id", id=hid)[0]["head_name"]
+    a = phones(server, "a")
+    b = phones(server, "b")
+    for phone, user in [(a, "cadre_a"), (b, "cadre_a2")]:
+        phone.open()
+        phone.login(user)
+    # a's value is in the store first; b's clashes with it after a's last sync, so a never
+    # sees the conflict open
+    edit_household(a, hid, income_per_head="5100")
+    a.sync()
+    a.wait_pending(0)
+    edit_household(b, hid, income_per_head="4800")
+    b.sync()
+    b.wait_pending(0)
+    (conflict,) = db_rows("SELECT id FROM record_conflict")
+    r = httpx.post(
+        f"{server.url}/api/v1/conflicts/{conflict['id']}/resolve",
+        json={"fields": {"income_per_head": {"choice": "incoming"}}},
+        headers=api_login(server, "super_t1", "desk-super_t1"),
+    )
+    assert r.status_code == 200, r.text
+    for phone in (a, b):
+        phone.sync()
+
+    # a's value did not stand: said on the home screen and on the family file
+    a.go("/")
+    told = a.page.locator("[data-testid=notices]")
+    expect(told.locator("h2")).to_have_text("1 条修改审核后未被采纳")
+    expect(told.locator("[data-testid=notice]")).to_contain_text(
+        f"县里审核后，户档案「{head}」的「人均纯收入(元)」采用了「4800」，未采用您填写的「5100」。"
+    )
+    expect(told).to_contain_text("审核人 super_t1")
+    told.locator("a:has-text('查看这一户')").click()
+    expect(a.page.locator("[data-field=income_per_head]")).to_have_text("4800")
+    expect(a.page.locator("[data-testid=notice]")).to_contain_text("未采用您填写的「5100」")
+
+    # b's value stood: nothing to tell
+    b.go(f"/h/{hid}")
+    expect(b.page.locator("[data-field=income_per_head]")).to_have_text("4800")
+    expect(b.page.locator("[data-testid=notices]")).to_have_count(0)
+    b.go("/")
+    expect(b.page.locator(f"a[href='#/v/{county.village_a}']")).to_be_visible()
+    expect(b.page.locator("[data-testid=notices]")).to_have_count(0)
+
+    # 知道了: gone, and still gone after a reload and another sync
+    a.page.click("[data-testid=notice] button:has-text('知道了')")
+    expect(a.page.locator("[data-testid=notices]")).to_have_count(0)
+    a.page.reload()
+    a.wait_synced()
+    a.sync()
+    expect(a.page.locator("[data-field=income_per_head]")).to_have_text("4800")
+    expect(a.page.locator("[data-testid=notices]")).to_have_count(0)
+    a.go("/")
+    expect(a.page.locator(f"a[href='#/v/{county.village_a}']")).to_be_visible()
+    expect(a.page.locator("[data-testid=notices]")).to_have_count(0)
 
 
 def test_admin_revokes_a_device_and_that_phone_keeps_its_outbox(

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html, Header, Field, Text, Area, Select, Checks, Toggle, useLoad, go, blankToNull, ID_RE, PHONE_RE } from './common.js';
-import { getRecord, childrenOf, conflictsOf, outboxAll, saveRecord } from '../store.js';
+import { getRecord, childrenOf, conflictsOf, notices, outboxAll, saveRecord } from '../store.js';
 import { deviceId, getMeta, makeUuid } from '../db.js';
 import { FIELD, show, shortTime } from '../labels.js';
 import { toast, bump } from '../state.js';
 import { refreshCounts } from '../sync.js';
 import { MapCard } from './mapcard.js';
+import { Notices } from './notices.js';
 
 const HH_FIELDS = ['head_name', 'group_code', 'address', 'id_number', 'phone', 'poverty_category', 'poverty_status',
   'causes', 'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'measures', 'remark'];
@@ -20,7 +21,7 @@ async function loadFile(id) {
   const mine = ops.filter((o) => ids.includes(o.id) || visits.some((v) => v.id === o.id));
   const villages = (await getMeta('villages')) || [];
   const village = villages.find((v) => v.code === rec.data.village_code);
-  return { rec, members, visits, conflicts, ops: mine, village, device: await deviceId() };
+  return { rec, members, visits, conflicts, ops: mine, village, device: await deviceId(), notices: await notices(id) };
 }
 
 function Conflicts({ conflicts, rec, members, device }) {
@@ -69,6 +70,7 @@ export function FamilyFile({ id }) {
   const back = `/v/${d.village_code}/g/${d.group_code || 'all'}`;
   return html`<${Header} title=${d.head_name + ' 户'} back=${back} />
     <${Rejected} ops=${f.ops} />
+    <${Notices} list=${f.notices} />
     <${Conflicts} conflicts=${f.conflicts} rec=${rec} members=${members} device=${f.device} />
     <div class="actions">
       <a class="button primary" href=${`#/h/${id}/visit`}>记录走访</a>

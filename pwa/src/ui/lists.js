@@ -1,10 +1,11 @@
 import { Component } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html, Header, useLoad } from './common.js';
-import { groupCounts, households, recordIdsWithOps } from '../store.js';
+import { groupCounts, households, notices, recordIdsWithOps } from '../store.js';
 import { CHOICES, maskId } from '../labels.js';
 import { useApp } from '../state.js';
 import { canSupervise } from '../supervision/entry.js';
+import { Notices } from './notices.js';
 
 const collator = new Intl.Collator('zh-CN');
 const FIRST = 30;
@@ -13,7 +14,9 @@ const BLOCK = 250;
 export function Home() {
   const s = useApp();
   const list = s.auth === 'in' ? s.villages : undefined;
+  const told = useLoad(() => notices(), []);
   return html`<${Header} title="我的村" />
+    <${Notices} list=${told} links />
     ${s.rejected
       ? html`<a class="banner warn" href="#/outbox">有 ${s.rejected} 条修改未被服务器接受，点此处理</a>`
       : null}
