@@ -186,7 +186,7 @@ def test_the_phone_whose_value_did_not_stand_is_told_until_the_cadre_dismisses_i
     told = a.page.locator("[data-testid=notices]")
     expect(told.locator("h2")).to_have_text("1 条修改审核后未被采纳")
     expect(told.locator("[data-testid=notice]")).to_contain_text(
-        f"县里审核后，户档案「{head}」的「人均纯收入(元)」采用了「4800」，未采用您填写的「5100」。"
+        f"经上级审核，户档案「{head}」的「人均纯收入(元)」采用了「4800」，未采用您填写的「5100」。"
     )
     expect(told).to_contain_text("审核人 super_t1")
     told.locator("a:has-text('查看这一户')").click()

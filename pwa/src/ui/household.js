@@ -34,7 +34,7 @@ function Conflicts({ conflicts, rec, members, device }) {
     <h2>有冲突待审核</h2>
     ${conflicts.map(
       (c) => html`<div class="cf">
-        <p class="sub">${nameOf(c)}：两人改了同一项，两个值都已保存，由县里审核定夺。</p>
+        <p class="sub">${nameOf(c)}：两人改了同一项，两个值都已保存，由上级审核定夺。</p>
         ${c.fields
           ? Object.entries(c.fields).map(
               ([f, v]) => html`<dl class="both">
@@ -47,7 +47,7 @@ function Conflicts({ conflicts, rec, members, device }) {
               （另一方的值在下次同步后显示）</p>`}
       </div>`,
     )}
-    ${!conflicts.length ? html`<p class="sub">他人与本户的另一处修改有冲突，两个值都已保存，等待县里审核。</p>` : null}
+    ${!conflicts.length ? html`<p class="sub">他人与本户的另一处修改有冲突，两个值都已保存，等待上级审核。</p>` : null}
   </section>`;
 }
 

@@ -290,7 +290,7 @@ function MapConflicts({ conflicts, elements, households, device }) {
       const storedBy = (c.fields.x || c.fields.y || Object.values(c.fields)[0]).stored_by;
       const moved = c.fields.x || c.fields.y;
       return html`<div class="cf">
-        <p class="sub">${nameOf(el)}：${moved ? '两人把它放在了不同位置' : '两人改了同一项'}，两个值都已保存，由县里审核定夺。</p>
+        <p class="sub">${nameOf(el)}：${moved ? '两人把它放在了不同位置' : '两人改了同一项'}，两个值都已保存，由上级审核定夺。</p>
         ${moved
           ? html`<dl class="both">
               <dt>位置</dt>
@@ -309,7 +309,7 @@ function MapConflicts({ conflicts, elements, households, device }) {
           )}
       </div>`;
     })}
-    ${!conflicts.length ? html`<p class="sub">他人与本图的修改有冲突，两个值都已保存，等待县里审核。</p>` : null}
+    ${!conflicts.length ? html`<p class="sub">他人与本图的修改有冲突，两个值都已保存，等待上级审核。</p>` : null}
   </section>`;
 }
 

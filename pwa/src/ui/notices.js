@@ -14,7 +14,7 @@ export function noticeText(n) {
   const parts = n.fields.map(
     (x) => `「${FIELD[x.field] || x.field}」采用了「${show(x.field, x.final)}」，未采用您填写的「${show(x.field, x.mine)}」`,
   );
-  return `县里审核后，${what(n)}的${parts.join('；')}。`;
+  return `经上级审核，${what(n)}的${parts.join('；')}。`;
 }
 
 export function Notices({ list, links }) {
