@@ -50,6 +50,8 @@ def current_caller(
         raise Unauthorized("账号已停用，请联系县管理员", code="user_disabled")
     if device.revoked_at is not None:
         raise Unauthorized("此设备已被管理员停用，请联系县管理员", code="device_revoked")
+    if claims.logouts != device.logouts:
+        raise Unauthorized("已退出登录，请重新登录", code="logged_out")
     return Caller(user=user, device=device, scope=scope_for(session, user))
 
 

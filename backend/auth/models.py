@@ -55,6 +55,8 @@ class Device(SQLModel, table=True):
     last_seen_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     last_sync_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     clock_skew_s: int | None = None
+    # Counted up by each logout; access tokens carry the count they were issued under.
+    logouts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 

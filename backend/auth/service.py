@@ -42,7 +42,9 @@ def _issue(
     session.flush()
     assert user.id is not None
     return TokenAnswer(
-        access_token=tokens.issue_access_token(settings, user_id=user.id, device_pk=device.id),
+        access_token=tokens.issue_access_token(
+            settings, user_id=user.id, device_pk=device.id, logouts=device.logouts
+        ),
         expires_in=settings.access_token_minutes * 60,
         refresh_token=raw,
     )
@@ -123,8 +125,12 @@ def refresh(session: Session, settings: Settings, raw_token: str) -> TokenAnswer
 
 
 def logout(session: Session, device_pk: int) -> None:
-    """End this device's session: every refresh token of it stops working."""
+    """End this device's session: its refresh tokens and the access tokens already handed out
+    stop working (the count is raised in SQL, so two logouts at once both count)."""
     _revoke_family(session, device_pk)
+    session.execute(
+        update(Device).where(col(Device.id) == device_pk).values(logouts=Device.logouts + 1)
+    )
 
 
 def list_devices(

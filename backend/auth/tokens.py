@@ -2,7 +2,9 @@
 
 The algorithm is fixed here (HS256 with the server secret) and never taken from a token's
 header: ``alg: none`` and algorithm-confusion tokens (HS256 signed with a public key) fail.
-Every claim we rely on is required: exp, iat, sub, aud, iss, jti.
+Every claim we rely on is required: exp, iat, sub, aud, iss, jti, and ours: did (the
+device) and lo (how many times that device had logged out when the token was issued, so a
+logout ends the access tokens already handed out, not only the refresh tokens).
 """
 
 import uuid
@@ -23,14 +25,16 @@ REQUIRED = ("exp", "iat", "sub", "aud", "iss", "jti")
 class AccessClaims:
     user_id: int
     device_pk: int
+    logouts: int
     jti: str
 
 
-def issue_access_token(settings: Settings, *, user_id: int, device_pk: int) -> str:
+def issue_access_token(settings: Settings, *, user_id: int, device_pk: int, logouts: int) -> str:
     now = utcnow()
     claims = {
         "sub": str(user_id),
         "did": device_pk,
+        "lo": logouts,
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(minutes=settings.access_token_minutes)).timestamp()),
         "aud": settings.jwt_audience,
@@ -60,7 +64,10 @@ def read_access_token(settings: Settings, token: str) -> AccessClaims:
         raise Unauthorized("登录凭证无效", code="invalid_token") from exc
     try:
         return AccessClaims(
-            user_id=int(claims["sub"]), device_pk=int(claims["did"]), jti=claims["jti"]
+            user_id=int(claims["sub"]),
+            device_pk=int(claims["did"]),
+            logouts=int(claims["lo"]),
+            jti=claims["jti"],
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise Unauthorized("登录凭证无效", code="invalid_token") from exc

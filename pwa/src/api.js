@@ -19,7 +19,7 @@ export class ApiError extends Error {
   }
 }
 
-const LOGIN_AGAIN = new Set(['refresh_invalid', 'refresh_reused', 'device_revoked', 'user_disabled']);
+const LOGIN_AGAIN = new Set(['refresh_invalid', 'refresh_reused', 'device_revoked', 'user_disabled', 'logged_out']);
 
 async function send(method, path, body, token) {
   const headers = { Accept: 'application/json' };

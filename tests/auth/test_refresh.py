@@ -128,14 +128,26 @@ def test_malformed_refresh_request_is_422(client, county) -> None:
     assert r.json()["error"] == "validation_error"
 
 
-def test_logout_kills_the_refresh_token(client, county: County) -> None:
+def test_logout_kills_the_refresh_token_and_the_access_token(client, county: County) -> None:
     headers = login(client, "cadre_a")
     refresh_token = headers.pop("X-Refresh")
+    other_phone = login(client, "cadre_a", device_id="dev-2")
+    other_phone.pop("X-Refresh")
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
     r = client.post("/api/v1/auth/logout", headers=headers)
     assert r.status_code == 204
     _refused(_refresh(client, refresh_token), "refresh_invalid")
-    # Logging in again on the same phone works: logout is not a revocation.
-    login(client, "cadre_a")
+    # The access token handed out before the logout is dead too, not alive for its 15 minutes.
+    r = client.get("/api/v1/me", headers=headers)
+    assert r.status_code == 401
+    assert r.json()["error"] == "logged_out"
+    assert client.get("/api/v1/me", headers=other_phone).status_code == 200  # only this phone
+    # Logging in again on the same phone works: logout is not a revocation; the old access
+    # token stays dead beside the new one.
+    again = login(client, "cadre_a")
+    again.pop("X-Refresh")
+    assert client.get("/api/v1/me", headers=again).status_code == 200
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
 
 
 def test_logout_needs_a_token(client, county) -> None:

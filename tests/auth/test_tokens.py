@@ -114,7 +114,7 @@ def test_another_hmac_algorithm_with_the_right_secret_is_refused(client, good_cl
     _assert_refused(_get_me(client, token))
 
 
-@pytest.mark.parametrize("claim", ["exp", "iat", "sub", "aud", "iss", "jti", "did"])
+@pytest.mark.parametrize("claim", ["exp", "iat", "sub", "aud", "iss", "jti", "did", "lo"])
 def test_a_token_missing_a_required_claim_is_refused(client, good_claims, claim: str) -> None:
     claims = {k: v for k, v in good_claims.items() if k != claim}
     _assert_refused(_get_me(client, _sign(claims)))

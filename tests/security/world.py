@@ -130,6 +130,7 @@ def forged_token(user_id: int) -> str:
     claims = {
         "sub": str(user_id),
         "did": 1,
+        "lo": 0,
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(minutes=10)).timestamp()),
         "aud": "minqing-api",
