@@ -55,7 +55,7 @@ class Device(SQLModel, table=True):
     last_seen_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     last_sync_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     clock_skew_s: int | None = None
-    # Counted up by each logout; access tokens carry the count they were issued under.
+    # Counted up by each logout and revocation; access tokens carry the count they were issued under.
     logouts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 

@@ -77,3 +77,15 @@ def revoke_device(
     user = session.get(User, device.user_id)
     assert user is not None
     return _device_out(device, user)
+
+
+@router.post("/devices/{device_pk}/restore")
+def restore_device(
+    device_pk: Annotated[int, Path(ge=1, le=MAX_INT)], caller: Admin, session: SessionDep
+) -> DeviceOut:
+    """Admin: undo a revocation; the phone's user may log in on it again (its old tokens stay
+    dead) and push what it kept."""
+    device = service.restore_device(session, caller.user.county_code, device_pk)
+    user = session.get(User, device.user_id)
+    assert user is not None
+    return _device_out(device, user)

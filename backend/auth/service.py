@@ -131,6 +131,7 @@ def logout(session: Session, device_pk: int) -> None:
     session.execute(
         update(Device).where(col(Device.id) == device_pk).values(logouts=Device.logouts + 1)
     )
+    session.expire_all()
 
 
 def list_devices(
@@ -147,8 +148,7 @@ def list_devices(
     return list(session.exec(stmt.order_by(Device.id.desc())).all())  # type: ignore[union-attr]
 
 
-def revoke_device(session: Session, county_code: str, device_pk: int) -> Device:
-    """Revoke a device at once: its refresh tokens die and its access tokens are refused."""
+def _county_device(session: Session, county_code: str, device_pk: int) -> Device:
     row = session.exec(
         select(Device, User)
         .join(User, col(User.id) == Device.user_id)
@@ -156,10 +156,27 @@ def revoke_device(session: Session, county_code: str, device_pk: int) -> Device:
     ).first()
     if row is None or row[1].county_code != county_code:
         raise NotFound()
-    device = row[0]
+    return row[0]
+
+
+def revoke_device(session: Session, county_code: str, device_pk: int) -> Device:
+    """Revoke a device at once: its refresh tokens die and its access tokens are refused."""
+    device = _county_device(session, county_code, device_pk)
     if device.revoked_at is None:
         device.revoked_at = utcnow()
-    _revoke_family(session, device_pk)
+    session.flush()
+    # Its session ends too, so a restored device never brings back a token from before.
+    logout(session, device_pk)
+    session.refresh(device)
+    return device
+
+
+def restore_device(session: Session, county_code: str, device_pk: int) -> Device:
+    """Undo a revocation (a phone stopped by mistake, or found again): its user may log in on
+    it once more and push the outbox it kept. Its old tokens stay dead (the revocation ended
+    its session): a password login it is."""
+    device = _county_device(session, county_code, device_pk)
+    device.revoked_at = None
     session.flush()
     return device
 

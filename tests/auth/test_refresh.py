@@ -216,6 +216,27 @@ def test_admin_revokes_a_device(client, county: County) -> None:
     assert next(d for d in listed if d["id"] == pk)["revoked_at"] is not None
 
 
+def test_admin_restores_a_revoked_device(client, county: County) -> None:
+    cadre = login(client, "cadre_a", "phone-a")
+    refresh_token = cadre.pop("X-Refresh")
+    admin = _admin(client)
+    pk = _device_pk(client, admin, "cadre_a", "phone-a")
+    assert client.post(f"/api/v1/devices/{pk}/revoke", headers=admin).status_code == 200
+
+    r = client.post(f"/api/v1/devices/{pk}/restore", headers=admin)
+    assert r.status_code == 200, r.text
+    assert r.json()["revoked_at"] is None
+    # The tokens it held before stay dead: a person logs in on it again, with the password.
+    _refused(client.get("/api/v1/me", headers=cadre), "logged_out")
+    _refused(_refresh(client, refresh_token), "refresh_invalid")
+    again = _password_login(client, "cadre_a", PASSWORD, "phone-a")
+    assert again.status_code == 200, again.text
+    headers = {"Authorization": f"Bearer {again.json()['access_token']}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    listed = client.get("/api/v1/devices", headers=admin).json()
+    assert next(d for d in listed if d["id"] == pk)["revoked_at"] is None
+
+
 @pytest.mark.parametrize("username", ["cadre_a", "super_t1", "super_county"])
 def test_non_admins_may_not_list_or_revoke_devices(client, county, username: str) -> None:
     login(client, "cadre_b", "phone-b")
@@ -226,6 +247,7 @@ def test_non_admins_may_not_list_or_revoke_devices(client, county, username: str
     for r in (
         client.get("/api/v1/devices", headers=headers),
         client.post(f"/api/v1/devices/{pk}/revoke", headers=headers),
+        client.post(f"/api/v1/devices/{pk}/restore", headers=headers),
     ):
         assert r.status_code == 403, r.text
         assert r.json()["error"] == "forbidden"
@@ -235,6 +257,7 @@ def test_non_admins_may_not_list_or_revoke_devices(client, county, username: str
 def test_devices_need_a_login(client, county) -> None:
     assert client.get("/api/v1/devices").status_code == 401
     assert client.post("/api/v1/devices/1/revoke").status_code == 401
+    assert client.post("/api/v1/devices/1/restore").status_code == 401
 
 
 def test_an_admin_cannot_revoke_another_countys_device(client, county: County) -> None:
@@ -256,9 +279,10 @@ def test_an_admin_cannot_revoke_another_countys_device(client, county: County) -
     other = login(client, "admin_2", "other-pc")
     other.pop("X-Refresh")
 
-    r = client.post(f"/api/v1/devices/{pk}/revoke", headers=other)
-    assert r.status_code == 404
-    assert r.json()["error"] == "not_found"
+    for action in ("revoke", "restore"):
+        r = client.post(f"/api/v1/devices/{pk}/{action}", headers=other)
+        assert r.status_code == 404
+        assert r.json()["error"] == "not_found"
     listed = client.get("/api/v1/devices", headers=other).json()
     assert [d["username"] for d in listed] == ["admin_2"]
     # Nothing happened to the device.

@@ -254,11 +254,27 @@ def test_admin_revokes_a_device_and_that_phone_keeps_its_outbox(
     # logging in again on this phone is refused the same way, and still deletes nothing
     phone.page.fill("input[name=username]", "cadre_a")
     phone.page.fill("input[name=password]", PASSWORD)
-    phone.page.click("button[type=submit]")
+    submit = phone.page.locator("button[type=submit]")
+    submit.click()
+    expect(submit).to_have_text("登录")  # the answer came (the alert was up before it)
+    expect(submit).to_be_enabled()
     expect(alert).to_contain_text("此设备已被管理员停用")
     assert len(phone.outbox()) == 2
     assert db_rows("SELECT remark FROM household WHERE id = :id", id=hid)[0]["remark"] is None
     assert db_rows("SELECT count(*) AS n FROM visit")[0]["n"] == 0
+
+    # the admin restores the phone; the cadre logs in on it again and the kept outbox goes up
+    admin.page.once("dialog", lambda d: d.accept())
+    row.locator("button:has-text('恢复此设备')").click()
+    expect(row).to_contain_text("使用中")
+    expect(row.locator("button:has-text('停用此设备')")).to_be_visible()
+    submit.click()
+    phone.wait_pending(0)
+    assert db_rows("SELECT remark FROM household WHERE id = :id", id=hid)[0]["remark"] == (
+        "门前路灯坏了"
+    )
+    assert db_rows("SELECT count(*) AS n FROM visit")[0]["n"] == 1
+    assert errors == []
 
 
 def test_a_cadre_opening_a_console_page_gets_no_data(

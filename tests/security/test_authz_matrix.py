@@ -189,13 +189,16 @@ def _users(suffix: str, body: dict[str, Any], ok: int) -> Callable[[World, str],
     return variants
 
 
-def _revoke(w: World, actor: str) -> list[Variant]:
-    out = [
-        Variant(f"/api/v1/devices/{w.devices[u]}/revoke", target=Target(villages))
-        for u, villages in (("spare_1", frozenset("abc")), ("spare_x", frozenset("x")))
-    ]
-    out.append(Variant("/api/v1/devices/999999/revoke", target=Target(NOWHERE)))
-    return out
+def _device(action: str):  # type: ignore[no-untyped-def]
+    def variants(w: World, actor: str) -> list[Variant]:
+        out = [
+            Variant(f"/api/v1/devices/{w.devices[u]}/{action}", target=Target(villages))
+            for u, villages in (("spare_1", frozenset("abc")), ("spare_x", frozenset("x")))
+        ]
+        out.append(Variant(f"/api/v1/devices/999999/{action}", target=Target(NOWHERE)))
+        return out
+
+    return variants
 
 
 def _rounds(suffix: str) -> Callable[[World, str], list[Variant]]:
@@ -262,7 +265,6 @@ CASES: list[Case] = [
         "public",
         _one("/api/v1/auth/refresh", kw={"json": {"refresh_token": "r" * 40}}, ok=401),
     ),
-    Case("POST", "/api/v1/auth/logout", "any", _one("/api/v1/auth/logout", ok=204)),
     Case(
         "GET",
         "/api/v1/me",
@@ -281,7 +283,8 @@ CASES: list[Case] = [
             ]
         ),
     ),
-    Case("POST", "/api/v1/devices/{device_pk}/revoke", "admin", _revoke),
+    Case("POST", "/api/v1/devices/{device_pk}/revoke", "admin", _device("revoke")),
+    Case("POST", "/api/v1/devices/{device_pk}/restore", "admin", _device("restore")),
     Case(
         "GET",
         "/api/v1/geo/villages",
@@ -367,6 +370,8 @@ CASES: list[Case] = [
         for ext in ("csv", "xlsx")
         for kind in EXPORT_KINDS
     ],
+    # Last: a logout ends the actor's session, access token included.
+    Case("POST", "/api/v1/auth/logout", "any", _one("/api/v1/auth/logout", ok=204)),
 ]
 
 # Routes that serve no data of anyone: FastAPI's schema and docs, the PWA shell.

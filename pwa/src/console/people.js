@@ -1,6 +1,7 @@
 // People and devices (admin): create and disable accounts, assign villages or townships,
 // reset a password; each user's devices with last sync and clock skew; revoke a device —
-// its tokens die at once and its next sync is refused with a message the phone shows.
+// its tokens die at once and its next sync is refused with a message the phone shows — or
+// restore one stopped by mistake, so its user logs in on it again and its outbox goes up.
 import { useState } from 'preact/hooks';
 import { html, Field, Text, Select } from '../ui/common.js';
 import { useApp, toast } from '../state.js';
@@ -118,13 +119,13 @@ export function People({ user }) {
 function Devices({ userId }) {
   const res = useApi(() => get('/api/v1/devices', { user_id: userId }), [userId]);
   const [busy, setBusy] = useState(0);
-  async function revoke(d) {
-    if (!confirm(`停用设备 ${d.device_id.slice(0, 8)}？\n此设备立即退出登录，再同步时会被拒绝；手机上未同步的修改保留在手机上。`)) return;
+  async function act(d, action, question, done) {
+    if (!confirm(question)) return;
     setBusy(d.id);
     try {
-      await post(`/api/v1/devices/${d.id}/revoke`);
+      await post(`/api/v1/devices/${d.id}/${action}`);
       forget('names');
-      toast('已停用此设备');
+      toast(done);
       res.reload();
     } catch (e) {
       toast(e.message);
@@ -132,6 +133,11 @@ function Devices({ userId }) {
       setBusy(0);
     }
   }
+  const short = (d) => d.device_id.slice(0, 8);
+  const revoke = (d) =>
+    act(d, 'revoke', `停用设备 ${short(d)}？\n此设备立即退出登录，再同步时会被拒绝；手机上未同步的修改保留在手机上。`, '已停用此设备');
+  const restore = (d) =>
+    act(d, 'restore', `恢复设备 ${short(d)}？\n恢复后需在此设备上重新输入密码登录，登录后手机上保留的修改会同步上来。`, '已恢复此设备');
   return html`<section class="card">
     <h2>设备</h2>
     <${Failure} error=${res.error} />
@@ -144,7 +150,9 @@ function Devices({ userId }) {
               <td>${when(d.created_at)}</td><td>${when(d.last_seen_at)}</td><td>${when(d.last_sync_at)}</td>
               <td class=${d.clock_skew_s != null && Math.abs(d.clock_skew_s) > 300 ? 'err' : ''}>${skewText(d.clock_skew_s)}</td>
               <td>${d.revoked_at ? html`<i class="tag bad">已停用 ${when(d.revoked_at)}</i>` : '使用中'}</td>
-              <td>${d.revoked_at ? null : html`<button class="danger" disabled=${busy === d.id} onClick=${() => revoke(d)}>停用此设备</button>`}</td>
+              <td>${d.revoked_at
+                ? html`<button disabled=${busy === d.id} onClick=${() => restore(d)}>恢复此设备</button>`
+                : html`<button class="danger" disabled=${busy === d.id} onClick=${() => revoke(d)}>停用此设备</button>`}</td>
             </tr>`,
           )}</tbody></table></div>`
       : res.data

@@ -58,7 +58,7 @@ export function Login() {
     ${s.revoked
       ? html`<div class="alert" role="alert" data-testid="device-revoked">
           <b>${s.loginReason || '此设备已被管理员停用，请联系县管理员'}</b>
-          ${waiting ? html`<p>本机 ${waiting} 条未同步的修改仍保存在本机，没有删除。请联系县管理员处理。</p>` : null}
+          ${waiting ? html`<p>本机 ${waiting} 条未同步的修改仍保存在本机，没有删除。请联系县管理员：管理员恢复此设备后，在这里重新登录即可上传。</p>` : null}
         </div>`
       : s.loginReason ? html`<p class="notice" data-testid="login-reason">${s.loginReason}</p>` : null}
     ${waiting && !s.revoked
