@@ -171,16 +171,23 @@ async function applyPage(records, cursor) {
   await tx.done;
 }
 
-// Records of villages no longer in the cadre's scope are dropped (unless ops still wait).
+// Records of villages no longer in the cadre's scope are dropped (unless ops still wait), and
+// with a dropped map its elements (they carry the map, not the village).
 async function keepScope(scope) {
   const keep = new Set(scope);
   const d = await db();
   const tx = d.transaction(['records', 'outbox'], 'readwrite');
+  const rs = tx.objectStore('records');
   const waiting = new Set((await tx.objectStore('outbox').getAll()).map((o) => o.id));
-  let cur = await tx.objectStore('records').openCursor();
+  const away = (r) => r.village && !keep.has(r.village) && !waiting.has(r.id);
+  const maps = new Set();
+  for (const m of await rs.getAll(IDBKeyRange.bound(['condition_map', ''], ['condition_map', '\uffff']))) {
+    if (away(m)) maps.add(m.id);
+  }
+  const gone = (r) => (r.type === 'map_element' ? maps.has(r.grp) && !waiting.has(r.id) : away(r));
+  let cur = await rs.openCursor();
   while (cur) {
-    const r = cur.value;
-    if (r.village && !keep.has(r.village) && !waiting.has(r.id)) await cur.delete();
+    if (gone(cur.value)) await cur.delete();
     cur = await cur.continue();
   }
   await tx.done;

@@ -1,15 +1,26 @@
 """Two phones, verdicts and tokens: merges, conflicts on the household, rejected ops, expired logins."""
 
 import time
+import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from jose import jwt
 from playwright.sync_api import expect
 
 from tests.conftest import County, LiveServer
-from tests.pwa.conftest import Phone, db_exec, db_rows, op, push_ops, seed_households
+from tests.pwa.conftest import (
+    Phone,
+    api_login,
+    db_exec,
+    db_rows,
+    op,
+    push_ops,
+    seed_households,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -279,3 +290,55 @@ def test_rejected_op_retried_after_an_edit(
     row = db_rows("SELECT measures, version FROM household WHERE id = :id", id=hid)[0]
     assert row["version"] == 2
     assert "种茶" in str(row["measures"])
+
+
+def test_a_village_taken_from_the_cadre_leaves_the_phone_whole_maps_included(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    a, b = county.village_a, county.village_b
+    (kept,) = seed_households(server, a, county.groups[a], 1)
+    taken = seed_households(server, b, county.groups[b], 2, username="cadre_b")
+    mid = str(uuid.uuid4())
+    verdicts = push_ops(
+        server,
+        "cadre_b",
+        [
+            op(
+                "condition_map",
+                mid,
+                {"village_code": b, "group_code": county.group(b), "title": "一组民情地图"},
+            ),
+            op(
+                "map_element",
+                str(uuid.uuid4()),
+                {"map_id": mid, "kind": "label", "x": 9, "y": 9, "text": "朱家场"},
+            ),
+            op(
+                "map_element",
+                str(uuid.uuid4()),
+                {"map_id": mid, "kind": "pin", "x": 50, "y": 60, "household_id": taken[0]},
+            ),
+        ],
+    )
+    assert [v["status"] for v in verdicts] == ["applied"] * 3, verdicts
+    admin = api_login(server, "admin", "desk")
+    user = f"{server.url}/api/v1/users/{county.users['cadre_a']}"
+    assert httpx.patch(user, json={"villages": [a, b]}, headers=admin).status_code == 200
+
+    phone = phones(server, "cadre")
+    phone.open()
+    phone.login("cadre_a")
+    held = "return (await req(db.transaction('records').objectStore('records').getAll())).map((r) => [r.type, r.id]);"
+    types = Counter(t for t, _ in phone.idb(held))
+    assert types == {"household": 3, "member": 3, "condition_map": 1, "map_element": 2}
+
+    # the county takes village B from this cadre: the next sync leaves nothing of it on the phone
+    assert httpx.patch(user, json={"villages": [a]}, headers=admin).status_code == 200
+    phone.sync()
+    left = phone.idb(held)
+    assert sorted(t for t, _ in left) == ["household", "member"]
+    assert ["household", kept] in left
+    phone.go("/")
+    expect(phone.page.locator(f"a[href='#/v/{a}']")).to_be_visible()
+    expect(phone.page.locator(f"a[href='#/v/{b}']")).to_have_count(0)
