@@ -3,6 +3,7 @@
 
 def import_all() -> None:
     from backend.auth import models as _auth  # noqa: F401
+    from backend.exports import models as _exports  # noqa: F401
     from backend.geo import models as _geo  # noqa: F401
     from backend.records import models as _records  # noqa: F401
     from backend.supervision import models as _supervision  # noqa: F401

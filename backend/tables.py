@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from backend.auth.models import Device, User, UserVillage
+from backend.exports.models import ExportLog
 from backend.geo.models import Township, Village, VillagerGroup
 from backend.records.models import (
     ChangeCounter,
@@ -33,6 +34,7 @@ CONDITION_MAP = _table(ConditionMap)
 MAP_ELEMENT = _table(MapElement)
 SPOT_CHECK = _table(SpotCheck)
 SPOT_CHECK_ROUND = _table(SpotCheckRound)
+EXPORT_LOG = _table(ExportLog)
 CONFLICT = _table(RecordConflict)
 HISTORY = _table(RecordHistory)
 CHANGE_COUNTER = _table(ChangeCounter)

@@ -11,7 +11,8 @@ The rows are those the caller's scope allows at the time of the request.
   is then sent in chunks. Text cells are always text, never formulas; ID numbers stay text
   (Excel shows a CSV's unmasked 18-digit ID numbers as 5.2E+17 — use the XLSX for those).
 
-National ID numbers are masked unless the caller's role sees them (admin).
+National ID numbers are masked unless the caller's role sees them (admin). Every export is
+logged (``ExportLog``) before its first byte is sent.
 """
 
 import csv
@@ -28,15 +29,17 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Select, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from backend.auth.dependencies import Caller
 from backend.database import open_session
 from backend.errors import NotFound
 from backend.exports import columns as c
+from backend.exports.models import ExportLog
 from backend.geo.scope import Scope
 from backend.records.registry import UNMASKED_ROLES
 from backend.tables import (
+    EXPORT_LOG as EL,
     HOUSEHOLD as H,
     MEMBER as M,
     SPOT_CHECK as SC,
@@ -79,6 +82,8 @@ class Request:
     township_code: str | None
     village_code: str | None
     user_id: int
+    county_code: str
+    device_pk: int | None
 
 
 def prepare(
@@ -96,7 +101,49 @@ def prepare(
         township_code=township_code,
         village_code=village_code,
         user_id=caller.user_id,
+        county_code=caller.user.county_code,
+        device_pk=caller.device.id,
     )
+
+
+def log_export(req: Request, kind: str, fmt: str) -> None:
+    """Committed in a unit of work of its own before the export streams: no unlogged copy.
+    (The request's own session only reads: on SQLite a read turned writer can be refused.)"""
+    with open_session(write=True) as session:
+        session.add(
+            ExportLog(
+                county_code=req.county_code,
+                user_id=req.user_id,
+                device_pk=req.device_pk,
+                kind=kind,
+                format=fmt,
+                township_code=req.township_code,
+                village_code=req.village_code,
+                id_numbers_whole=not req.options.mask,
+            )
+        )
+        session.commit()
+
+
+def export_log(session: Session, county_code: str, limit: int) -> list[dict[str, Any]]:
+    stmt = (
+        select(
+            EL.c.id,
+            EL.c.at,
+            U.c.username,
+            U.c.display_name,
+            EL.c.kind,
+            EL.c.format,
+            EL.c.township_code,
+            EL.c.village_code,
+            EL.c.id_numbers_whole,
+        )
+        .join(U, U.c.id == EL.c.user_id)
+        .where(EL.c.county_code == county_code)
+        .order_by(EL.c.id.desc())
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in session.execute(stmt)]
 
 
 def _place(stmt: Select[Any], village: Any, req: Request) -> Select[Any]:

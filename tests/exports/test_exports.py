@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from backend.auth.dependencies import Caller
-from backend.auth.models import User
+from backend.auth.models import Device, User
 from backend.database import open_session
 from backend.exports import service
 from backend.exports.service import csv_safe
@@ -262,6 +262,54 @@ def test_scope_filters_and_roles(client, county: County, records) -> None:
     assert empty.content.decode("utf-8-sig").startswith("走访编号,户编号,乡镇,村")
 
 
+def test_every_export_is_logged_for_the_admin(client, county: County, records) -> None:
+    sup = Phone(client, "super_t1", "d-s1")
+    admin = Phone(client, "admin", "d-ad")
+    village_a = {"village_code": county.village_a}
+    read_csv(client.get(f"{EXPORTS}/members.csv", params=village_a, headers=sup.headers))
+    read_xlsx(client.get(f"{EXPORTS}/all.xlsx", headers=admin.headers))
+    # refused exports took nothing away: not logged
+    outside = {"village_code": county.village_c}
+    assert (
+        client.get(f"{EXPORTS}/visits.csv", params=outside, headers=sup.headers).status_code == 404
+    )
+    cadre = Phone(client, "cadre_a", "d-a2")
+    assert client.get(f"{EXPORTS}/households.csv", headers=cadre.headers).status_code == 403
+
+    r = client.get(f"{EXPORTS}/log", headers=admin.headers)
+    assert r.status_code == 200, r.text
+    got = [
+        {k: e[k] for k in ("username", "kind", "format", "village_code", "id_numbers_whole")}
+        for e in r.json()
+    ]
+    assert got == [  # newest first
+        {
+            "username": "admin",
+            "kind": "all",
+            "format": "xlsx",
+            "village_code": None,
+            "id_numbers_whole": True,
+        },
+        {
+            "username": "super_t1",
+            "kind": "members",
+            "format": "csv",
+            "village_code": county.village_a,
+            "id_numbers_whole": False,
+        },
+    ]
+    assert [
+        e["id"]
+        for e in client.get(f"{EXPORTS}/log", params={"limit": 1}, headers=admin.headers).json()
+    ] == [r.json()[0]["id"]]
+    # the log is the admin's: a supervisor may not read it
+    assert client.get(f"{EXPORTS}/log", headers=sup.headers).status_code == 403
+    assert (
+        client.get(f"{EXPORTS}/log", params={"limit": 501}, headers=admin.headers).status_code
+        == 422
+    )
+
+
 def test_csv_streams_in_pages(client, county: County) -> None:
     admin = Phone(client, "admin", "d-ad")
     n = service.PAGE * 2 + 7
@@ -274,7 +322,8 @@ def test_csv_streams_in_pages(client, county: County) -> None:
     with open_session() as s:
         user = s.get(User, county.users["super_t1"])
         assert user is not None
-        caller = Caller(user=user, device=None, scope=scope_for(s, user))  # type: ignore[arg-type]
+        device = Device(user_id=user.id, device_id="not-a-phone")  # not stored: no id
+        caller = Caller(user=user, device=device, scope=scope_for(s, user))
         req = service.prepare(caller, township_code=None, village_code=None, skew_flag_s=300)
     chunks = list(service.stream_csv("households", req))
     assert len(chunks) == 3  # a page of rows at a time, then the rest

@@ -370,6 +370,8 @@ CASES: list[Case] = [
         for ext in ("csv", "xlsx")
         for kind in EXPORT_KINDS
     ],
+    # After the exports: each county's admin reads its own county's log, no one else's.
+    Case("GET", "/api/v1/exports/log", "admin", lambda w, a: [Variant("/api/v1/exports/log")]),
     # Last: a logout ends the actor's session, access token included.
     Case("POST", "/api/v1/auth/logout", "any", _one("/api/v1/auth/logout", ok=204)),
 ]
