@@ -103,7 +103,8 @@ async function tokens() {
   return t;
 }
 
-export async function api(method, path, body) {
+// The answer of a request that succeeded (an ApiError otherwise), a dead access token refreshed.
+export async function request(method, path, body) {
   let t = await tokens();
   let r = await send(method, path, body, t.access_token);
   if (r.status === 401) {
@@ -123,6 +124,11 @@ export async function api(method, path, body) {
     }
   }
   if (!r.ok) throw await errorOf(r);
+  return r;
+}
+
+export async function api(method, path, body) {
+  const r = await request(method, path, body);
   if (r.status === 204) return null;
   // the reports' charts are SVG
   return (r.headers.get('content-type') || '').includes('json') ? r.json() : r.text();

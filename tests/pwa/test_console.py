@@ -1,8 +1,12 @@
 """The county console in real Chromium: a reviewer resolves a conflict two phones made and
 both phones pull it (the phone whose value did not stand is told); an admin revokes a device
-and that phone keeps its outbox; a cadre opening a console page gets no data."""
+and that phone keeps its outbox (and, restored, pushes it); a cadre opening a console page
+gets no data; a supervisor's export downloads and the admin reads who exported what."""
 
+import csv
+import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -124,7 +128,9 @@ def test_reviewer_resolves_a_conflict_two_phones_made_and_both_phones_pull_it(
     expect(village.locator("[data-k=not_out]")).to_have_text("1")
     village.locator("a").click()
     # the village page is drawn (its groups listed) before typing: the route change resets the box
-    group_row = rev.page.locator(f"[data-testid=count-row][data-code='{county.group(county.village_a)}']")
+    group_row = rev.page.locator(
+        f"[data-testid=count-row][data-code='{county.group(county.village_a)}']"
+    )
     expect(group_row).to_be_visible()
     rev.page.fill("input[name=q]", head[:2])
     expect(rev.page.locator("[data-testid=household-row]")).to_contain_text(head)
@@ -321,3 +327,47 @@ def test_a_cadre_opening_a_console_page_gets_no_data(
         "/api/v1/sync-health": 403,
         "create": 403,
     }
+
+
+def test_a_supervisor_exports_the_township_and_the_admin_sees_who_did(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    seed_households(server, county.village_a, county.groups[county.village_a], 3)
+    seed_households(server, county.village_c, county.groups[county.village_c], 2, "cadre_c")
+
+    sup = desk(phones, server, "super_t1")
+    errors = collect_errors(sup.page)
+    open_console(sup, "exports")
+    pane = sup.page.locator("[data-testid=exports]")
+    expect(pane).to_contain_text("身份证号只显示前 6 位和后 2 位")
+    pane.locator("select[name=kind]").select_option("households")
+    pane.locator("select[name=format]").select_option("csv")
+    with sup.page.expect_download() as got:
+        pane.locator("[data-testid=export-start]").click()
+    download = got.value
+    assert download.suggested_filename.startswith("民情_农户_")
+    assert download.suggested_filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text("utf-8-sig"))))
+    assert len(rows) == 3  # township 1 only: the two of village C are not there
+    assert all(r["村"] == "茅坡村" for r in rows)
+    assert all("**********" in r["身份证号"] for r in rows)
+    expect(pane.locator("[data-testid=export-start]")).to_have_text("导出")
+    expect(sup.page.locator("[data-testid=export-log]")).to_have_count(0)  # the admin's
+    assert errors == []
+
+    admin = desk(phones, server, "admin")
+    open_console(admin, "exports")
+    row = admin.page.locator("[data-testid=export-row]")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("super_t1")
+    expect(row).to_contain_text("农户")
+    expect(row).to_contain_text("CSV")
+    expect(row).to_contain_text("部分隐藏")
+    # the admin's own export, whole ID numbers, lands on top of the log
+    with admin.page.expect_download() as got:
+        admin.page.click("[data-testid=export-start]")
+    assert got.value.suggested_filename.endswith(".xlsx")
+    expect(row).to_have_count(2)
+    expect(row.first).to_contain_text("完整")
+    expect(row.first).to_contain_text("全部")

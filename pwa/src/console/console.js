@@ -1,5 +1,5 @@
 // The county console (县级管理台): conflict review, the county browser, people and devices,
-// sync health. One layout for a desk screen that folds to a phone; every list comes from the
+// sync health, exports. One layout for a desk screen that folds to a phone; every list comes from the
 // server (the console works online) and every request is checked there again.
 import { useEffect } from 'preact/hooks';
 import { html } from '../ui/common.js';
@@ -9,6 +9,7 @@ import { ConflictList, ConflictDetail } from './conflicts.js';
 import { Browse, HouseholdView } from './browse.js';
 import { People, PersonView } from './people.js';
 import { Health } from './health.js';
+import { Exports } from './exports.js';
 import { Overview } from './overview.js';
 import './console.css';
 
@@ -18,6 +19,7 @@ const SECTIONS = [
   ['browse', '全县浏览', null],
   ['people', '人员与设备', 'admin'],
   ['health', '同步状况', null],
+  ['exports', '数据导出', null],
 ];
 
 function view(parts, user) {
@@ -36,6 +38,8 @@ function view(parts, user) {
       return a ? html`<${PersonView} id=${Number(a)} user=${user} />` : html`<${People} user=${user} />`;
     case 'health':
       return html`<${Health} user=${user} />`;
+    case 'exports':
+      return html`<${Exports} user=${user} />`;
     default:
       return html`<p class="empty">页面不存在。<a href="#/console">回管理台</a></p>`;
   }
