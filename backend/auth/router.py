@@ -57,6 +57,13 @@ def _device_out(device, user: User) -> DeviceOut:  # type: ignore[no-untyped-def
     return DeviceOut(username=user.username, **device.model_dump())
 
 
+def _owned(session: SessionDep, device) -> DeviceOut:  # type: ignore[no-untyped-def]
+    """A device as the admin's lists show it, with its owner's name."""
+    user = session.get(User, device.user_id)
+    assert user is not None
+    return _device_out(device, user)
+
+
 @router.get("/devices")
 def list_devices(
     caller: Admin,
@@ -73,10 +80,7 @@ def revoke_device(
     device_pk: Annotated[int, Path(ge=1, le=MAX_INT)], caller: Admin, session: SessionDep
 ) -> DeviceOut:
     """Admin: revoke a device; its tokens stop working at once."""
-    device = service.revoke_device(session, caller.user.county_code, device_pk)
-    user = session.get(User, device.user_id)
-    assert user is not None
-    return _device_out(device, user)
+    return _owned(session, service.revoke_device(session, caller.user.county_code, device_pk))
 
 
 @router.post("/devices/{device_pk}/restore")
@@ -85,7 +89,4 @@ def restore_device(
 ) -> DeviceOut:
     """Admin: undo a revocation; the phone's user may log in on it again (its old tokens stay
     dead) and push what it kept."""
-    device = service.restore_device(session, caller.user.county_code, device_pk)
-    user = session.get(User, device.user_id)
-    assert user is not None
-    return _device_out(device, user)
+    return _owned(session, service.restore_device(session, caller.user.county_code, device_pk))

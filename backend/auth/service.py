@@ -164,10 +164,9 @@ def revoke_device(session: Session, county_code: str, device_pk: int) -> Device:
     device = _county_device(session, county_code, device_pk)
     if device.revoked_at is None:
         device.revoked_at = utcnow()
-    session.flush()
+    session.flush()  # before logout() expires the session's objects
     # Its session ends too, so a restored device never brings back a token from before.
     logout(session, device_pk)
-    session.refresh(device)
     return device
 
 
