@@ -29,13 +29,10 @@ ifneq ($(wildcard pwa/package.json),)
 pwa: pwa/node_modules/.installed
 	npm run build --prefix pwa
 
-# npm 11 `ci` refuses a lock file that lacks the other platforms' optional packages (rollup's
-# native builds; npm/cli#4828), which is what npm writes on Linux: then plain install.
-pwa/node_modules/.installed: pwa/package.json $(wildcard pwa/package-lock.json)
-	if [ ! -f pwa/package-lock.json ]; then npm install --prefix pwa; \
-	elif ! npm ci --prefix pwa; then \
-		echo "npm ci failed; trying npm install" >&2; npm install --prefix pwa; \
-	fi
+# The lock lists every platform's optional packages (rollup's native builds), so `npm ci`
+# installs from it as it is on any machine and never rewrites it.
+pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
+	npm ci --prefix pwa --no-audit --no-fund
 	touch $@
 else
 pwa:

@@ -59,10 +59,7 @@ def pwa_dist() -> Path:
     index = DIST / "index.html"
     if not index.exists() or index.stat().st_mtime < _newest(sources):
         if not (PWA / "node_modules").exists():
-            # `npm ci` refuses a lock file without every platform's optional rollup build
-            # when the registry offers only some; then a plain install from the same lock.
-            if subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PWA).returncode:
-                subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=PWA, check=True)
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PWA, check=True)
         subprocess.run(["npm", "run", "build"], cwd=PWA, check=True)
     return DIST
 
