@@ -8,7 +8,6 @@ also serialises batches: two connections sending the same batch at once cannot b
 """
 
 import re
-import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from backend import failpoints
 from backend.auth.dependencies import Caller
 from backend.config import Settings
 from backend.errors import BadRequest, TooLarge
@@ -34,7 +34,7 @@ from backend.records.store import (
     write_states,
 )
 from backend.sync import sequence
-from backend.sync.merge import merge
+from backend.records.merge import merge
 from backend.sync.schemas import UUID_PATTERN, Op, OpError, OpResult, PushAnswer, PushRequest
 from backend.timeutil import as_utc, utcnow
 
@@ -418,9 +418,7 @@ def push(session: Session, settings: Settings, caller: Caller, req: PushRequest)
         seen[op.op_id] = result.model_dump(mode="json")
         results.append(result)
     batch.write(last_seq)
-    if settings.environment == "test" and settings.failpoint_push_sleep_s:
-        # Written but not committed: a window for tests to SIGKILL the server in.
-        time.sleep(settings.failpoint_push_sleep_s)
+    failpoints.reached(settings)  # written, not committed: tests SIGKILL the server here
     caller.device.last_sync_at = batch.now
     caller.device.clock_skew_s = batch.skew
     return PushAnswer(server_time=batch.now, clock_skew_s=batch.skew, results=results)
