@@ -12,6 +12,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -279,6 +280,20 @@ class LiveServer:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def wait_for_failpoint(ready: Path, sender: threading.Thread, timeout: float = 60) -> bool:
+    """Wait for the server's signal that a batch is written and not committed (it writes
+    ``ready`` at its push failpoint, backend/failpoints.py). False when the sending thread
+    ended first or the time ran out: no kill would then land in the window."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready.exists():
+            return True
+        if not sender.is_alive():
+            return ready.exists()
+        time.sleep(0.01)
+    return False
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ Then a final clean sync (every phone pushes all it has, then pulls), and the che
 
 import argparse
 import random
+import shutil
 import signal
 import sys
 import tempfile
@@ -34,8 +35,9 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer, free_port, wait_for_failpoint
 from tests.faults.checks import check_seed
 from tests.faults.phone import NoAnswer, NotSent, OpLog, Phone, Stats
 from tests.faults.world import World, drop_database, fresh_database
@@ -123,10 +125,12 @@ class Driver:
         self.world = World(database_url)
         self.server = LiveServer(database_url=database_url, port=port or free_port())
         self.server.start()
+        self._tmp = Path(tempfile.mkdtemp(prefix="mq-failpoint-"))
 
     def close(self) -> None:
         self.server.stop()
         self.world.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
 
     def _ensure_up(self, failures: list[str]) -> None:
         if self.server.proc is None or self.server.proc.poll() is not None:
@@ -187,22 +191,19 @@ class Driver:
                 }
                 idle = [p for p in live if p not in syncing and p.outbox]
                 victim = rng.choice(idle) if idle and rng.random() < cfg.kill_p else None
-                kill_after = rng.uniform(0.15, 0.8)
 
                 run = _sync_run(plans, list(cfg.modes))
                 if rng.random() < cfg.concurrent_p:
                     threads = [_thread(run, p, failures) for p in syncing]
                     if victim is not None:
-                        kills += 1
-                        self._kill_during(victim, kill_after, failures)
+                        kills += self._kill_during(victim, failures)
                     for t in threads:
                         t.join()
                 else:
                     for p in syncing:
                         _guarded(run, p, failures)
                     if victim is not None:
-                        kills += 1
-                        self._kill_during(victim, kill_after, failures)
+                        kills += self._kill_during(victim, failures)
                 if not lost_one and rng.random() < cfg.lose_phone_p / cfg.rounds:
                     lost_one = True
                     rng.choice(live).lost_forever = True
@@ -232,11 +233,18 @@ class Driver:
             stats.add(p.stats)
         return SeedReport(seed, stats, figures, kills, failures, time.monotonic() - started)
 
-    def _kill_during(self, victim: Phone, after: float, failures: list[str]) -> None:
+    def _kill_during(self, victim: Phone, failures: list[str]) -> bool:
         """Restart the server with the failpoint, send the victim's batch, SIGKILL the server
-        while the batch is written but not committed, restart it without the failpoint."""
+        once a batch is written but not committed (its signal), restart it without the
+        failpoint. Answers whether the kill landed in that window (a push that fails before
+        it, a lost refresh say, reaches no failpoint)."""
+        ready = self._tmp / "failpoint-ready"
+        ready.unlink(missing_ok=True)
         self.server.kill()
-        self.server.start(MINQING_FAILPOINT_PUSH_SLEEP_S=str(self.config.failpoint_s))
+        self.server.start(
+            MINQING_FAILPOINT_PUSH_SLEEP_S=str(self.config.failpoint_s),
+            MINQING_FAILPOINT_READY_FILE=str(ready),
+        )
         answered: list[bool] = []
 
         def push(p: Phone) -> None:
@@ -246,12 +254,13 @@ class Driver:
                 pass
 
         t = _thread(push, victim, failures)
-        time.sleep(after)
+        reached = wait_for_failpoint(ready, t)
         self.server.kill()
         self.server.start()
         t.join()
         if answered and answered[0]:
             failures.append(f"{victim.device_id}: a batch was answered by the failpoint server")
+        return reached
 
 
 def _sync_run(plans: dict[str, tuple[int, bool]], modes: list[float]) -> Callable[[Phone], None]:

@@ -6,6 +6,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,7 +17,7 @@ from backend.database import open_session
 from backend.records.models import Household, RecordHistory, SyncOp
 from backend.records.registry import REGISTRY
 from backend.sync import sequence
-from tests.conftest import PASSWORD, County
+from tests.conftest import PASSWORD, County, wait_for_failpoint
 from tests.sync.phone import household, new_id
 
 pytestmark = pytest.mark.server
@@ -60,8 +61,13 @@ def stored_counts() -> tuple[int, int, int]:
         )
 
 
-def test_sigkill_in_the_middle_of_a_batch_leaves_nothing(live_server, county: County) -> None:
-    server = live_server(MINQING_FAILPOINT_PUSH_SLEEP_S="30")
+def test_sigkill_in_the_middle_of_a_batch_leaves_nothing(
+    live_server, county: County, tmp_path: Path
+) -> None:
+    ready = tmp_path / "failpoint-ready"
+    server = live_server(
+        MINQING_FAILPOINT_PUSH_SLEEP_S="30", MINQING_FAILPOINT_READY_FILE=str(ready)
+    )
     headers = token(server.url, "cadre_a", "d-a1")
     body = batch(county, 200)
     failed: list[BaseException] = []
@@ -74,8 +80,8 @@ def test_sigkill_in_the_middle_of_a_batch_leaves_nothing(live_server, county: Co
 
     t = threading.Thread(target=send)
     t.start()
-    time.sleep(3)  # the batch is written, not committed, and the server sleeps
-    server.kill()
+    assert wait_for_failpoint(ready, t), "the batch never reached the failpoint"
+    server.kill()  # the batch is written, not committed, and the server sleeps
     t.join()
     assert failed, "the phone never got an answer"
     assert stored_counts() == (0, 0, 0)
