@@ -36,6 +36,23 @@ hypothesis_settings.register_profile("long", max_examples=1000)
 hypothesis_settings.load_profile("ci")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """With CI=true a skipped browser test fails: a CI machine without Chromium (or a PWA
+    that did not build) must not pass quietly with the phone untested."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if (
+        report.skipped
+        and not hasattr(report, "wasxfail")
+        and os.environ.get("CI", "").lower() in ("true", "1")
+        and item.get_closest_marker("browser") is not None
+    ):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"a browser test was skipped under CI=true: {reason}"
+
+
 def _pg_create(base_url: str) -> str:
     url = make_url(base_url)
     name = f"mq_test_{os.getpid()}_{secrets.token_hex(4)}"
