@@ -22,6 +22,8 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from backend.messages import describe_errors
+
 
 class AppError(Exception):
     status_code = 500
@@ -129,8 +131,6 @@ def install_error_handlers(app: FastAPI) -> None:
             {"field": _loc(e), "message": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()
         ]
-        from backend.records.messages import describe_errors
-
         detail = "输入有误 — " + describe_errors(list(exc.errors()), 3)
         return JSONResponse(
             error_body("validation_error", detail, fields=errors[:50]), status_code=422

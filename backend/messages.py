@@ -2,76 +2,26 @@
 
 Pydantic's messages are English ("String should have at most 50 characters"); a rejected op
 is shown on the phone as it is, so each error type becomes one Chinese sentence with its
-limit.
+limit. The templates are published with the schema (backend/records/schema.py): the phone
+words its own checks with these very templates, so both sides say the same thing.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
-FIELD_LABELS = {
-    "village_code": "村",
-    "group_code": "村民组",
-    "head_name": "户主姓名",
-    "address": "住址",
-    "id_number": "身份证号",
-    "phone": "电话",
-    "poverty_category": "贫困户类别",
-    "poverty_status": "脱贫状态",
-    "causes": "致贫原因",
-    "income_per_head": "人均纯收入",
-    "pairing_cadre": "结对帮扶干部",
-    "relocated": "易地扶贫搬迁",
-    "relief_loan": "精扶贷",
-    "measures": "帮扶措施",
-    "remark": "备注",
-    "household_id": "所属农户",
-    "name": "姓名",
-    "relation": "与户主关系",
-    "sex": "性别",
-    "birth_date": "出生日期",
-    "health": "健康状况",
-    "labour": "劳动能力",
-    "schooling": "文化程度",
-    "kind": "类型",
-    "occurred_at": "走访时间",
-    "gps": "定位",
-    "lat": "纬度",
-    "lon": "经度",
-    "accuracy_m": "定位精度",
-    "notes": "记录",
-    "needs": "发现的需求",
-    "follow_up_on": "回访日期",
-    "title": "标题",
-    "width": "宽度",
-    "height": "高度",
-    "map_id": "所属地图",
-    "pen": "笔",
-    "points": "笔画点",
-    "x": "横坐标",
-    "y": "纵坐标",
-    "text": "文字",
-    "cadre_id": "被抽查干部",
-    "round_id": "抽查轮次",
-    "checked_at": "抽查时间",
-    "reached": "是否接通",
-    "on_post": "是否在岗",
-    "back_on_post": "是否返岗",
-    "studied_documents": "是否传达学习",
-    "talks_held": "谈心谈话次数",
-    "recent_work": "近期工作",
-}
-
-_TEMPLATES = {
+# Error type → the rule in Chinese; ``{…}`` are the limits pydantic (or the phone) names.
+TEMPLATES = {
     "missing": "必填",
+    "required": "必填",
     "string_too_long": "最多 {max_length} 个字",
     "string_too_short": "至少 {min_length} 个字",
     "too_long": "最多 {max_length} 项",
     "too_short": "至少 {min_length} 项",
     "string_pattern_mismatch": "格式不正确",
-    "literal_error": "取值无效（可选：{expected}）",
-    "enum": "取值无效（可选：{expected}）",
+    "literal_error": "不在可选范围内",
+    "enum": "不在可选范围内",
     "greater_than_equal": "不能小于 {ge}",
     "less_than_equal": "不能大于 {le}",
     "greater_than": "必须大于 {gt}",
@@ -81,43 +31,98 @@ _TEMPLATES = {
     "int_type": "应为整数",
     "int_from_float": "应为整数",
     "float_parsing": "应为数字",
+    "float_type": "应为数字",
     "bool_parsing": "应为是或否",
     "bool_type": "应为是或否",
     "string_type": "应为文字",
     "list_type": "应为列表",
+    "dict_type": "格式不正确",
+    "model_type": "格式不正确",
+    "model_attributes_type": "格式不正确",
     "date_from_datetime_parsing": "日期格式不正确",
+    "date_from_datetime_inexact": "日期格式不正确",
     "date_parsing": "日期格式不正确",
+    "date_type": "日期格式不正确",
     "datetime_from_date_parsing": "时间格式不正确",
     "datetime_parsing": "时间格式不正确",
+    "datetime_type": "时间格式不正确",
     "timezone_aware": "时间须带时区",
+    # The engine's own checks (backend/records/checks.py)
+    "control_character": "不能含有控制字符",
+    "id_check": "校验码不正确，请核对身份证号",
+    "not_after_today": "不能晚于今天",
+    "years_back": "不能早于 {years} 年前",
+    "year_range": "时间超出范围（1900–2199 年），请检查手机时钟",
+    "not_before": "不能早于{other}",
+    "id_birth_mismatch": "与身份证号不符（应为 {expected}）",
+    "id_sex_mismatch": "与身份证号不符（应为{expected}）",
+}
+# The types that mean "a value is needed here" when the value given is null.
+_NULL_TYPES = {
+    "string_type",
+    "int_type",
+    "float_type",
+    "bool_type",
+    "list_type",
+    "literal_error",
+    "date_type",
+    "datetime_type",
+    "dict_type",
+    "model_type",
 }
 
 
-def _field(loc: tuple[Any, ...]) -> str:
-    names = [
-        FIELD_LABELS.get(str(p), str(p)) for p in loc if not isinstance(p, int) and p != "body"
-    ]
+class InvalidData(Exception):
+    """A record's data broke its schema: ``errors`` one ``{field, message}`` each, and
+    ``message`` all of them on one line for a person."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        self.errors = errors
+        self.message = "；".join(
+            f"{e['label']}：{e['message']}" if e["label"] else e["message"] for e in errors[:5]
+        )
+        super().__init__(self.message)
+
+
+def rule(error_type: str, ctx: Mapping[str, Any] | None, fallback: str = "") -> str:
+    template = TEMPLATES.get(error_type)
+    if template is None:
+        return fallback.removeprefix("Value error, ") or "取值无效"
+    try:
+        return template.format(**(ctx or {}))
+    except (KeyError, IndexError):
+        return template.split("{")[0].rstrip("（ ")
+
+
+def _label(loc: Sequence[Any], labels: Mapping[str, str]) -> str:
+    names = [labels.get(str(p), str(p)) for p in loc if not isinstance(p, int) and p != "body"]
     items = [f"第 {p + 1} 项" for p in loc if isinstance(p, int)]
     return "·".join(names) + (f"（{'、'.join(items)}）" if items else "")
 
 
-def describe(exc: ValidationError, limit: int = 5) -> str:
-    """One line per error: 「户主姓名：最多 50 个字」."""
-    return describe_errors(exc.errors(), limit)
+def errors_of(raw: Sequence[Any], labels: Mapping[str, str]) -> list[dict[str, str]]:
+    """Pydantic's error dicts as ``{field, label, message}``; ``labels`` names the fields
+    (a record type's, with its nested objects' fields)."""
+    out = []
+    for e in raw:
+        loc = tuple(e.get("loc", ()))
+        kind = e["type"]
+        if kind in _NULL_TYPES and e.get("input", ...) is None:
+            kind = "required"
+        out.append(
+            {
+                "field": ".".join(str(p) for p in loc),
+                "label": _label(loc, labels),
+                "message": rule(kind, e.get("ctx"), str(e.get("msg", ""))),
+            }
+        )
+    return out
 
 
-def describe_errors(errors: Sequence[Any], limit: int = 5) -> str:
-    """The same for pydantic's error dicts (a request body's, say)."""
-    parts = []
-    for e in errors[:limit]:
-        template = _TEMPLATES.get(e["type"])
-        if template:
-            try:
-                rule = template.format(**(e.get("ctx") or {}))
-            except (KeyError, IndexError):
-                rule = template.split("{")[0].rstrip("（ ")
-        else:
-            rule = str(e.get("msg", "")).removeprefix("Value error, ")
-        field = _field(tuple(e.get("loc", ())))
-        parts.append(f"{field}：{rule}" if field else rule)
-    return "；".join(parts)
+def invalid(exc: ValidationError, labels: Mapping[str, str]) -> InvalidData:
+    return InvalidData(errors_of(exc.errors(), labels))
+
+
+def describe_errors(errors: Sequence[Any], limit: int = 5, labels: Mapping[str, str] = {}) -> str:
+    """One line for a request body's errors: 「户主姓名：最多 50 个字；…」."""
+    return InvalidData(errors_of(list(errors)[:limit], labels)).message

@@ -8,18 +8,12 @@ from sqlalchemy import Table
 from backend.auth.models import Device, User, UserVillage
 from backend.exports.models import ExportLog
 from backend.geo.models import Township, Village, VillagerGroup
-from backend.records.models import (
-    ChangeCounter,
-    ConditionMap,
-    Household,
-    MapElement,
-    Member,
-    RecordConflict,
-    RecordHistory,
-    SpotCheck,
-    Visit,
-)
+from backend.households.records import HOUSEHOLD as _HOUSEHOLD, MEMBER as _MEMBER
+from backend.maps.records import CONDITION_MAP as _CONDITION_MAP, MAP_ELEMENT as _MAP_ELEMENT
+from backend.records.models import ChangeCounter, RecordConflict, RecordHistory
 from backend.supervision.models import SpotCheckRound
+from backend.supervision.records import SPOT_CHECK as _SPOT_CHECK
+from backend.visits.records import VISIT as _VISIT
 
 
 def _table(model: Any) -> Table:
@@ -27,12 +21,12 @@ def _table(model: Any) -> Table:
     return table
 
 
-HOUSEHOLD = _table(Household)
-MEMBER = _table(Member)
-VISIT = _table(Visit)
-CONDITION_MAP = _table(ConditionMap)
-MAP_ELEMENT = _table(MapElement)
-SPOT_CHECK = _table(SpotCheck)
+HOUSEHOLD = _HOUSEHOLD.table
+MEMBER = _MEMBER.table
+VISIT = _VISIT.table
+CONDITION_MAP = _CONDITION_MAP.table
+MAP_ELEMENT = _MAP_ELEMENT.table
+SPOT_CHECK = _SPOT_CHECK.table
 SPOT_CHECK_ROUND = _table(SpotCheckRound)
 EXPORT_LOG = _table(ExportLog)
 CONFLICT = _table(RecordConflict)

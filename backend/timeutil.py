@@ -1,13 +1,21 @@
 """UTC time helpers: the store keeps UTC; phones report local times with offsets."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated
 
 from pydantic import AfterValidator
 
+# The counties are in China: days, "today" and wall-clock times in exports are Beijing's.
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in Beijing (a birth date "no later than today" means this day)."""
+    return datetime.now(BEIJING).date()
 
 
 def as_utc(value: datetime) -> datetime:

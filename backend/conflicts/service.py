@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
@@ -12,20 +11,12 @@ from backend.auth.models import User
 from backend.config import Settings
 from backend.conflicts.schemas import ConflictOut, ConflictPage, ResolveAnswer, ResolveRequest
 from backend.errors import Conflict, NotFound, Unprocessable
-from backend.records import registry
+from backend.messages import InvalidData
+from backend.records import idnumber, registry
 from backend.records.models import RecordConflict
 from backend.records.registry import UNMASKED_ROLES
-from backend.records.store import (
-    CONFLICTS,
-    HISTORY,
-    RecordState,
-    history_row,
-    insert_rows,
-    load_rows,
-    write_states,
-)
+from backend.records.store import CONFLICTS, Author, RecordState, RowWriter, load_rows
 from backend.sync import sequence
-from backend.sync.pull import mask_id_number
 from backend.timeutil import as_utc, utcnow
 
 
@@ -45,10 +36,10 @@ def _out(session: Session, row: Any, caller: Caller, settings: Settings) -> Conf
         for f in rt.masked & set(out.fields):
             entry = out.fields[f]
             for side in ("base", "stored", "incoming"):
-                entry[side] = mask_id_number(entry.get(side))
+                entry[side] = idnumber.mask(entry.get(side))
             chosen = (out.resolution or {}).get("fields", {}).get(f)
             if chosen is not None:
-                chosen["value"] = mask_id_number(chosen.get("value"))
+                chosen["value"] = idnumber.mask(chosen.get("value"))
     skew = out.incoming.get("clock_skew_s")
     out.clock_skew_flag = skew is not None and abs(skew) > settings.clock_skew_flag_seconds
     return out
@@ -140,10 +131,12 @@ def resolve(
     for f, pick in req.fields.items():
         entry = row["fields"][f]
         chosen[f] = pick.value if pick.choice == "value" else entry[pick.choice]
+    # Through the row writer, like a push: validated and normalised by the declaration, in
+    # Chinese, with device-reported times corrected again.
     try:
-        final = rt.schema.model_validate({**st.data, **chosen}).model_dump(mode="json")
-    except ValidationError as exc:
-        raise Unprocessable(f"取值无效: {exc.errors()[0].get('msg')}") from exc
+        final = rt.canonical({**st.data, **chosen})
+    except InvalidData as exc:
+        raise Unprocessable("取值无效 — " + exc.message) from exc
     now = utcnow()
     changed = [f for f in rt.fields if final[f] != current[f]]
     others_open = (
@@ -159,26 +152,13 @@ def resolve(
         )
         .scalar_one()
     )
-    current.update(final)
-    current["version"] += 1
-    current["has_conflict"] = bool(others_open)
-    current["updated_at"] = now
-    current["updated_by"] = caller.user_id
-    current["updated_device"] = caller.device.device_id
-    st.touched_order = 1
-    hist = history_row(
-        st,
-        op="resolve",
-        changed=changed,
-        user_id=caller.user_id,
-        device_id=caller.device.device_id,
-        at=now,
-    )
-    write_states(session, [st], sequence.take(session, last_seq, 1))
-    insert_rows(session, HISTORY, [hist])
+    writer = RowWriter(Author(caller.user_id, caller.device.device_id, now))
+    writer.change(st, final, changed, kind="resolve", has_conflict=bool(others_open))
+    writer.write(session, sequence.take(session, last_seq, 1))
+    assert st.row is not None
     resolution = {
         "fields": {f: {"choice": p.choice, "value": chosen[f]} for f, p in req.fields.items()},
-        "version": current["version"],
+        "version": st.row["version"],
     }
     session.connection().execute(
         update(CONFLICTS)
@@ -188,9 +168,7 @@ def resolve(
         )
     )
     fresh = _get(session, caller, conflict_id)
-    return ResolveAnswer(
-        conflict=_out(session, fresh, caller, settings), version=current["version"]
-    )
+    return ResolveAnswer(conflict=_out(session, fresh, caller, settings), version=st.row["version"])
 
 
 __all__ = ["RecordConflict", "get_conflict", "list_conflicts", "resolve"]

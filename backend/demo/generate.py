@@ -13,7 +13,7 @@ couple of hundred accounts, through ``create_user``.
 """
 
 import random
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, inspect, select, text, update
@@ -179,9 +179,8 @@ def _load_records(
             (vid, data, when, v.code) for vid, data, when in c.village_visits(rng, v, drafts)
         ]
     seq = member_seq
-    for vid, data, when, village in visits:
-        extra = {"occurred_at_corrected": when.astimezone(UTC), "clock_skew_s": 0}
-        loader.add(visit, vid, data, seq, village, extra, user_ids.get(f"cadre_{village}"))
+    for vid, data, _when, village in visits:
+        loader.add(visit, vid, data, seq, village, user_ids.get(f"cadre_{village}"))
         seq += 1
     loader.flush()
     return loader.counts, seq - 1

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
-from operator import mul
 from typing import Generic, TypeVar
 
 from backend.demo import vocab
+from backend.records import idnumber
 
 T = TypeVar("T")
 
@@ -33,24 +33,7 @@ class Weighted(Generic[T]):
         return self.values[bisect(self.cum, rng.random() * self.total)]
 
 
-# GB 11643-1999: weights of the first 17 digits, and the check character for sum mod 11.
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
-
 surname = Weighted(vocab.SURNAMES)
-
-
-def id_check_digit(first17: str) -> str:
-    """The 18th character of a resident ID number (GB 11643, ISO 7064 MOD 11-2)."""
-    return ID_CHECK[sum(map(mul, map(int, first17), ID_WEIGHTS)) % 11]
-
-
-def id_number_valid(number: str) -> bool:
-    return (
-        len(number) == 18
-        and number[:17].isdigit()
-        and id_check_digit(number[:17]) == number[17].upper()
-    )
 
 
 class IdNumbers:
@@ -68,7 +51,7 @@ class IdNumbers:
             first17 = f"{self.region}{birth.year:04d}{birth.month:02d}{birth.day:02d}{n:03d}"
             if first17 not in self._used:
                 self._used.add(first17)
-                return first17 + id_check_digit(first17)
+                return first17 + idnumber.check_character(first17)
 
 
 def given_name(rng: random.Random, male: bool, born: int) -> str:

@@ -10,10 +10,10 @@ from pydantic import BaseModel
 
 from backend.auth.dependencies import Admin, Reviewer, SettingsDep
 from backend.database import SessionDep
-from backend.exports import service
+from backend.exports import limit, service
 from backend.exports.service import Kind
 from backend.geo.params import TownshipCode, VillageCode
-from backend.supervision.evidence import BEIJING
+from backend.timeutil import BEIJING
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 
@@ -77,11 +77,21 @@ def export_log(
     return [ExportLogOut(**row) for row in rows]
 
 
+def _xlsx(kinds: list[str], req: service.Request, settings: SettingsDep) -> limit.Holding:
+    """A workbook's stream in one of the bounded slots (429 when none is free), logged."""
+    slot = limit.take(settings.max_concurrent_exports)
+    try:
+        service.log_export(req, "all" if len(kinds) > 1 else kinds[0], "xlsx")
+    except BaseException:
+        slot.release()
+        raise
+    return limit.Holding(slot, service.stream_xlsx(kinds, req))
+
+
 @router.get("/all.xlsx", response_class=StreamingResponse, responses=_responses(XLSX))
-def export_all_xlsx(req: Prepared) -> StreamingResponse:
+def export_all_xlsx(req: Prepared, settings: SettingsDep) -> StreamingResponse:
     """Households, members, visits and spot checks in one workbook, a sheet each."""
-    service.log_export(req, "all", "xlsx")
-    body = service.stream_xlsx(list(service.SHEETS), req)
+    body = _xlsx(list(service.SHEETS), req, settings)
     headers = _headers(f"minqing-all-{_stamp()}.xlsx", f"民情数据_{_stamp()}.xlsx")
     return StreamingResponse(body, media_type=XLSX, headers=headers)
 
@@ -98,9 +108,9 @@ def export_csv(kind: Kind, req: Prepared) -> StreamingResponse:
 
 
 @router.get("/{kind}.xlsx", response_class=StreamingResponse, responses=_responses(XLSX))
-def export_xlsx(kind: Kind, req: Prepared) -> StreamingResponse:
+def export_xlsx(kind: Kind, req: Prepared, settings: SettingsDep) -> StreamingResponse:
     """One kind as an XLSX workbook (openpyxl write-only), streamed."""
-    service.log_export(req, kind, "xlsx")
+    body = _xlsx([kind], req, settings)
     title = service.SHEETS[kind].title
     headers = _headers(f"minqing-{kind}-{_stamp()}.xlsx", f"民情_{title}_{_stamp()}.xlsx")
-    return StreamingResponse(service.stream_xlsx([kind], req), media_type=XLSX, headers=headers)
+    return StreamingResponse(body, media_type=XLSX, headers=headers)

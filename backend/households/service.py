@@ -6,17 +6,26 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
-from backend.errors import NotFound
+from backend.errors import NotFound, Unprocessable
 from backend.households.schemas import HouseholdFile, HouseholdPage, HouseholdSummary
+from backend.records import idnumber
 from backend.records.registry import REGISTRY, UNMASKED_ROLES
-from backend.sync.pull import mask_id_number, to_record
+from backend.sync.pull import to_record
 from backend.tables import HISTORY as HIST, HOUSEHOLD as H, MEMBER as M, VISIT as V
 
+# A masked ID number shows its last two characters (backend/records/idnumber.py).
+VISIBLE_TAIL = 2
 
-def _search(q: str) -> Any:
+
+def _search(q: str, mask: bool) -> Any:
     """A name (head or any member), or the last digits of an ID number."""
     q = q.strip()
     if q.isdigit() or (q[:-1].isdigit() and q[-1:] in "Xx"):
+        if mask and len(q) > VISIBLE_TAIL:
+            # Matching on digits the caller sees masked would rebuild them a query at a time.
+            raise Unprocessable(
+                "身份证号对您脱敏显示，只能按姓名或身份证号末两位查找", code="masked_search"
+            )
         suffix = f"%{q.upper()}"
         member_match = select(M.c.household_id).where(M.c.id_number.like(suffix), ~M.c.deleted)
         return or_(H.c.id_number.like(suffix), H.c.id.in_(member_match))
@@ -44,8 +53,9 @@ def list_households(
         conds.append(H.c.group_code == group_code)
     if status:
         conds.append(H.c.poverty_status == status)
+    mask = caller.role not in UNMASKED_ROLES
     if q:
-        conds.append(_search(q))
+        conds.append(_search(q, mask))
     conn = session.connection()
     total = conn.execute(select(func.count()).select_from(H).where(*conds)).scalar_one()
     members = (
@@ -61,7 +71,6 @@ def list_households(
         .offset(offset)
         .limit(limit)
     ).mappings()
-    mask = caller.role not in UNMASKED_ROLES
     items = [
         HouseholdSummary(
             id=r["id"],
@@ -69,7 +78,7 @@ def list_households(
             village_code=r["village_code"],
             group_code=r["group_code"],
             head_name=r["head_name"],
-            id_number=mask_id_number(r["id_number"]) if mask else r["id_number"],
+            id_number=idnumber.mask(r["id_number"]) if mask else r["id_number"],
             poverty_status=r["poverty_status"],
             poverty_category=r["poverty_category"],
             has_conflict=r["has_conflict"],

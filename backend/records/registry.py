@@ -1,33 +1,47 @@
-"""Every record type the sync engine knows, described once.
+"""Every record type the sync engine knows, each declared once, in its own domain.
 
-The engine (backend/sync) reads only this description: the table, the schema that validates
-``data``, how the record's village (its scope) is found, whether it is an event, who may
-write it, which fields are masked and which are device-reported times. Adding a type is a
-new entry here, never a branch in the engine.
+A domain declares a type in ``backend/<domain>/records.py`` with ``declare(RecordType(…))``:
+its data schema (fields with zh-CN labels, limits and vocabularies: backend/records/fields.py),
+how its village (its scope) is found, whether it is an event, who may write and read it,
+its cross-field rules, its normalisation, its export columns and the fields that title it.
+From that one declaration come its table (generated here: the record columns, the data
+columns, and ``<field>_corrected`` + ``clock_skew_s`` for each device-reported time), the
+schema phones validate against (backend/records/schema.py), and every engine path: push,
+pull, conflicts, exports. The engine never grows a branch for one type.
+
+``load()`` imports every domain's ``records.py``; the engine itself imports no domain.
 """
 
+import importlib
+import pkgutil
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select
-from sqlmodel import Session, SQLModel, col
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlalchemy import Table
+from sqlmodel import Field, Session, SQLModel
 
-from backend.auth.models import Role, UserVillage
-from backend.geo.models import VillagerGroup
-from backend.maps.geometry import MAX_ELEMENTS_PER_MAP, simplify_stroke
-from backend.records import models as m
+from backend.messages import InvalidData, errors_of, rule
+from backend.records.checks import apply_rules
+from backend.records.models import DataSchema, RecordColumns, record_indexes
 
 # Checks a valid record's references beyond its schema; answers an error message or None.
 RefCheck = Callable[[Session, dict[str, Any], str], str | None]
+
+CADRE, SUPERVISOR, ADMIN = "cadre", "supervisor", "admin"
+# Roles that see whole ID numbers: the cadre who keeps the file, and the county's admin.
+UNMASKED_ROLES = frozenset({CADRE, ADMIN})
 
 
 @dataclass(frozen=True)
 class RecordType:
     name: str
-    model: type[SQLModel]
-    schema: type[m.DataSchema]
-    label: str  # the Chinese name, for messages
+    label: str  # the Chinese name, for messages and screens
+    schema: type[DataSchema]
     # Where the village comes from: a field of the data itself, or the parent record.
     village_field: str | None = None
     parent: tuple[str, str] | None = None  # (parent type, field holding the parent's id)
@@ -36,36 +50,53 @@ class RecordType:
     immutable: frozenset[str] = frozenset()
     # Events (visits, spot checks) are created once and corrected only by their author.
     event: bool = False
-    writers: frozenset[str] = frozenset({Role.cadre, Role.admin})
-    readers: frozenset[str] = frozenset({Role.cadre, Role.supervisor, Role.admin})
+    writers: frozenset[str] = frozenset({CADRE, ADMIN})
+    readers: frozenset[str] = frozenset({CADRE, SUPERVISOR, ADMIN})
     # Whose phones hold a copy (pull): a phone holds what its user works on in the field.
     # Supervisors and admins read family files online; a county's worth would not fit.
-    pulled_by: frozenset[str] = frozenset({Role.cadre})
-    # Masked for every role not in ``unmasked_roles``.
+    pulled_by: frozenset[str] = frozenset({CADRE})
+    # ID numbers: masked for every role not in UNMASKED_ROLES.
     masked: frozenset[str] = frozenset()
-    # Times the phone reported; the engine stores ``<field>_corrected`` beside them.
-    device_times: tuple[str, ...] = ()
-    ref_checks: tuple[RefCheck, ...] = field(default=())
+    ref_checks: tuple[RefCheck, ...] = ()
+    # Rules across fields (backend/records/checks.py), checked on both sides.
+    rules: tuple[dict[str, Any], ...] = ()
+    # Odd but possible changes the phone asks the cadre to confirm; never refused here.
+    warnings: tuple[dict[str, Any], ...] = ()
     # Brings valid data to the form the store keeps (e.g. simplifies a very long stroke).
     normalize: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     # At most this many live records under one parent (elements of a map, members of a household).
     max_per_parent: int | None = None
+    # Data columns with an index of their own (pulls' village+seq index is always there).
+    indexes: tuple[str, ...] = ()
+    # The fields that name a record to a person ("龙再华", "遍访 11-20 10:00").
+    title: tuple[str, ...] = ()
+    # The data fields an export of this type holds, in order; () for none (a type that
+    # is not a table a county office reads, like a map's strokes). Required: a new type
+    # must say.
+    export: tuple[str, ...] | None = None
+    model: Any = field(default=None, compare=False)
 
     @property
     def table(self) -> Table:
-        return self.model.__table__  # type: ignore[attr-defined,no-any-return]
+        return self.model.__table__  # type: ignore[no-any-return]
 
     @property
     def fields(self) -> list[str]:
         return list(self.schema.model_fields)
 
-    def canonical(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Validate ``data`` against the schema and answer the one JSON spelling the store
-        keeps. Raises pydantic's ValidationError. (pydantic-core directly: SQLModel's own
-        model_validate wrapper costs as much again, and this is the push hot path.)"""
-        obj = self.schema.__pydantic_validator__.validate_python(data)
-        out: dict[str, Any] = self.schema.__pydantic_serializer__.to_python(obj, mode="json")
-        return self.normalize(out) if self.normalize else out
+    @property
+    def labels(self) -> dict[str, str]:
+        """Field → Chinese label, nested objects' fields included (for messages)."""
+        return _labels(self.schema)
+
+    @property
+    def device_times(self) -> tuple[str, ...]:
+        """Times the phone reported; the table keeps ``<field>_corrected`` beside each."""
+        return tuple(
+            name
+            for name, f in self.schema.model_fields.items()
+            if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("x-deviceTime")
+        )
 
     @property
     def derived_columns(self) -> list[str]:
@@ -73,112 +104,92 @@ class RecordType:
         extra = [f"{f}_corrected" for f in self.device_times]
         return extra + (["clock_skew_s"] if self.device_times else [])
 
+    def canonical(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Validate ``data`` against the schema and the type's rules, and answer the one JSON
+        spelling the store keeps. Raises InvalidData (Chinese, field by field).
+        (pydantic-core directly: SQLModel's own model_validate wrapper costs as much again,
+        and this is the push hot path.)"""
+        try:
+            obj = self.schema.__pydantic_validator__.validate_python(data)
+        except ValidationError as exc:
+            raise InvalidData(errors_of(exc.errors(), self.labels)) from exc
+        out: dict[str, Any] = self.schema.__pydantic_serializer__.to_python(obj, mode="json")
+        if self.rules:
+            labels = self.labels
+            errors = apply_rules(self.rules, out, labels)
+            if errors:
+                raise InvalidData(
+                    [
+                        {"field": f, "label": labels[f], "message": rule(kind, ctx)}
+                        for f, kind, ctx in errors
+                    ]
+                )
+        return self.normalize(out) if self.normalize else out
 
-UNMASKED_ROLES = frozenset({Role.cadre, Role.admin})
+
+def _labels(schema: type[Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, f in schema.model_fields.items():
+        out[name] = f.title or name
+        for arg in getattr(f.annotation, "__args__", (f.annotation,)):
+            if isinstance(arg, type) and hasattr(arg, "model_fields"):
+                out.update({k: v for k, v in _labels(arg).items() if k not in out})
+    return out
 
 
-def _group_in_village(session: Session, data: dict[str, Any], village_code: str) -> str | None:
-    group = data.get("group_code")
-    if group is None:
-        return None
-    # One query per village per request, not one per op: cached on the session.
-    groups: dict[str, set[str]] = session.info.setdefault("groups_of_village", {})
-    if village_code not in groups:
-        groups[village_code] = set(
-            session.connection()
-            .execute(
-                select(col(VillagerGroup.code)).where(VillagerGroup.village_code == village_code)  # type: ignore[arg-type]
-            )
-            .scalars()
-        )
-    if group not in groups[village_code]:
-        return f"村民组 {group} 不属于村 {village_code}"
-    return None
+REGISTRY: dict[str, RecordType] = {}
 
 
-def _cadre_of_village(session: Session, data: dict[str, Any], village_code: str) -> str | None:
-    """A spot check is about a resident cadre of the village it is filed under."""
-    found = (
-        session.connection()
-        .execute(
-            select(col(UserVillage.user_id)).where(
-                col(UserVillage.user_id) == data["cadre_id"],
-                col(UserVillage.village_code) == village_code,
-            )
-        )
-        .first()
+def _table_model(rt: RecordType) -> type[SQLModel]:
+    """The type's table: the record columns, its data columns, and the corrected times."""
+    annotations: dict[str, Any] = {}
+    attrs: dict[str, Any] = {
+        "__tablename__": rt.name,
+        "__table_args__": record_indexes(rt.name, *rt.indexes),
+        "__module__": rt.schema.__module__,
+    }
+    for f in rt.device_times:
+        annotations[f"{f}_corrected"] = datetime | None
+        attrs[f"{f}_corrected"] = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    if rt.device_times:
+        annotations["clock_skew_s"] = int | None
+        attrs["clock_skew_s"] = None
+    attrs["__annotations__"] = annotations
+    class_name = "".join(p.title() for p in rt.name.split("_"))
+    model: type[SQLModel] = types.new_class(
+        class_name, (RecordColumns, rt.schema), {"table": True}, lambda ns: ns.update(attrs)
     )
-    return None if found else f"干部 {data['cadre_id']} 不是村 {village_code} 的驻村干部"
+    return model
 
 
-REGISTRY: dict[str, RecordType] = {
-    t.name: t
-    for t in [
-        RecordType(
-            name="household",
-            model=m.Household,
-            schema=m.HouseholdData,
-            label="农户",
-            village_field="village_code",
-            immutable=frozenset({"village_code"}),
-            masked=frozenset({"id_number"}),
-            ref_checks=(_group_in_village,),
-        ),
-        RecordType(
-            name="member",
-            model=m.Member,
-            schema=m.MemberData,
-            label="家庭成员",
-            parent=("household", "household_id"),
-            immutable=frozenset({"household_id"}),
-            masked=frozenset({"id_number"}),
-            max_per_parent=30,
-        ),
-        RecordType(
-            name="visit",
-            model=m.Visit,
-            schema=m.VisitData,
-            label="走访记录",
-            parent=("household", "household_id"),
-            immutable=frozenset({"household_id"}),
-            event=True,
-            device_times=("occurred_at",),
-        ),
-        RecordType(
-            name="condition_map",
-            model=m.ConditionMap,
-            schema=m.ConditionMapData,
-            label="民情地图",
-            village_field="village_code",
-            immutable=frozenset({"village_code", "group_code"}),
-            ref_checks=(_group_in_village,),
-        ),
-        RecordType(
-            name="map_element",
-            model=m.MapElement,
-            schema=m.MapElementData,
-            label="地图元素",
-            parent=("condition_map", "map_id"),
-            immutable=frozenset({"map_id", "kind"}),
-            normalize=simplify_stroke,
-            max_per_parent=MAX_ELEMENTS_PER_MAP,
-        ),
-        RecordType(
-            name="spot_check",
-            model=m.SpotCheck,
-            schema=m.SpotCheckData,
-            label="电话抽查",
-            village_field="village_code",
-            immutable=frozenset({"village_code", "cadre_id"}),
-            event=True,
-            writers=frozenset({Role.supervisor, Role.admin}),
-            readers=frozenset({Role.supervisor, Role.admin}),
-            pulled_by=frozenset({Role.supervisor, Role.admin}),
-            device_times=("checked_at",),
-            ref_checks=(_cadre_of_village,),
-        ),
-    ]
-}
+def declare(rt: RecordType) -> RecordType:
+    """Register a type with the engine and make its table; answers the registered type."""
+    if rt.name in REGISTRY:
+        return REGISTRY[rt.name]
+    if (rt.village_field is None) == (rt.parent is None):
+        raise ValueError(f"{rt.name}: give its scope as village_field or parent, not both")
+    if rt.export is None:
+        raise ValueError(f"{rt.name}: declare its export columns (export=() for none)")
+    unknown = {*rt.immutable, *rt.masked, *rt.indexes, *rt.title, *rt.export} - {
+        *rt.fields,
+        *rt.derived_columns,
+        "created_by",
+    }
+    if unknown:
+        raise ValueError(f"{rt.name}: fields not in its schema: {sorted(unknown)}")
+    declared = RecordType(**{**rt.__dict__, "model": _table_model(rt)})
+    REGISTRY[rt.name] = declared
+    return declared
+
+
+def load() -> dict[str, RecordType]:
+    """Import every domain's declarations (``backend/<domain>/records.py``)."""
+    import backend
+
+    for mod in pkgutil.iter_modules(backend.__path__):
+        if mod.ispkg and importlib.util.find_spec(f"backend.{mod.name}.records"):
+            importlib.import_module(f"backend.{mod.name}.records")
+    return REGISTRY
 
 
 def get(name: str) -> RecordType | None:

@@ -1,31 +1,36 @@
-"""Reading and writing records in bulk with SQLAlchemy Core.
+"""Reading records in bulk, and the one writer of record rows, history and versions.
 
-The sync engine loads a batch's current rows with one query per type and writes them back
-with executemany: never an ORM round trip per op (see PERF.md: a ``session.get`` per row is
-25× below what SQLite can do).
+``RowWriter`` is the only code that makes a record row or a history entry: a push, a
+conflict resolution and the demo loader all go through it, so each validates and normalises
+with the type's declaration, numbers versions the same way, answers in Chinese and corrects
+device-reported times by the phone's clock skew.
+
+Reads and writes are SQLAlchemy Core, a batch's current rows in one query per type and
+written back with executemany: never an ORM round trip per op (PERF.md: a ``session.get``
+per row is 25× below what SQLite can do).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlmodel import Session
 
+from backend.records.merge import Version
 from backend.records.models import RecordConflict, RecordHistory, SyncOp
 from backend.records.registry import RecordType
-from backend.sync.merge import Version
 from backend.timeutil import as_utc
 
-HISTORY = RecordHistory.__table__  # type: ignore[attr-defined]
-CONFLICTS = RecordConflict.__table__  # type: ignore[attr-defined]
-SYNC_OPS = SyncOp.__table__  # type: ignore[attr-defined]
+HISTORY: Table = RecordHistory.__table__  # type: ignore[attr-defined]
+CONFLICTS: Table = RecordConflict.__table__  # type: ignore[attr-defined]
+SYNC_OPS: Table = SyncOp.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
 class RecordState:
-    """A record as the batch sees it: its row (None while it does not exist) and history."""
+    """A record as a unit of work sees it: its row (None while it does not exist) and history."""
 
     rt: RecordType
     id: str
@@ -85,74 +90,205 @@ def load_history(
     return out
 
 
-def history_row(
-    state: RecordState,
-    *,
-    op: str,
-    changed: list[str],
-    user_id: int,
-    device_id: str,
-    at: datetime,
-    op_id: str | None = None,
-    recorded_at: str | None = None,
-    observed_at: datetime | None = None,
-    clock_skew_s: int | None = None,
-) -> dict[str, Any]:
-    """The history entry of ``state``'s current row, and the same as a merge ``Version``."""
-    assert state.row is not None
-    data = state.data
-    row = {
-        "type": state.rt.name,
-        "record_id": state.id,
-        "version": state.row["version"],
-        "data": data,
-        "deleted": state.row["deleted"],
-        "changed": changed,
-        "village_code": state.row["village_code"],
-        "op": op,
-        "op_id": op_id,
-        "user_id": user_id,
-        "device_id": device_id,
-        "recorded_at": recorded_at,
-        "recorded_at_corrected": observed_at,
-        "clock_skew_s": clock_skew_s,
-        "at": at,
-    }
-    state.history[row["version"]] = Version(
-        version=row["version"],
-        data=data,
-        changed=changed,
-        user_id=user_id,
-        device_id=device_id,
-        observed_at=observed_at or at,
-    )
-    return row
+@dataclass(frozen=True)
+class Author:
+    """Who writes, from which device, at what server time, and the phone's clock skew
+    (seconds ahead of the server; None for a write made on the server, e.g. a review)."""
+
+    user_id: int
+    device_id: str
+    now: datetime
+    skew: int | None = None
 
 
-def write_states(session: Session, states: Iterable[RecordState], first_seq: int) -> None:
-    """Insert new rows and update changed ones, numbering them from ``first_seq`` in order."""
-    ordered = sorted(
-        (s for s in states if s.touched_order is not None), key=lambda s: s.touched_order or 0
-    )
-    by_type: dict[str, tuple[RecordType, list[dict[str, Any]], list[dict[str, Any]]]] = {}
-    for n, s in enumerate(ordered):
-        assert s.row is not None
-        s.row["seq"] = first_seq + n
-        _rt, inserts, updates = by_type.setdefault(s.rt.name, (s.rt, [], []))
-        if s.in_db:
-            updates.append({**{k: v for k, v in s.row.items() if k != "id"}, "b_id": s.id})
-        else:
-            inserts.append(dict(s.row))
-            s.in_db = True
-        s.touched_order = None
-    conn = session.connection()
-    for rt, inserts, updates in by_type.values():
-        t = rt.table
-        if inserts:
-            conn.execute(t.insert(), inserts)
-        if updates:
-            # SET is built from the keys of the rows: every column but the id.
-            conn.execute(t.update().where(t.c.id == bindparam("b_id")), updates)
+@dataclass(frozen=True)
+class Observed:
+    """When an op says its change was made: as the phone reported it, and corrected."""
+
+    reported: str | None = None
+    at: datetime | None = None
+
+
+class RowWriter:
+    """Builds record rows and history entries for one unit of work, then writes them."""
+
+    def __init__(self, author: Author) -> None:
+        self.author = author
+        self.history_rows: list[dict[str, Any]] = []
+        self._touched: list[RecordState] = []
+        self._order = 0  # rows are numbered in the order they were last touched
+
+    def corrected(self, reported: datetime, skew: int | None = None) -> datetime:
+        """A phone-clock time on the server's clock. The skew is whole seconds, so a time
+        made just before the push can land up to a second after the batch's arrival: that
+        is pulled back to the arrival. A time further ahead (a visit dated days ahead on a
+        right clock) is kept, so reports can tell it is not a visit yet."""
+        skew = self.author.skew if skew is None else skew
+        corrected = as_utc(reported) - timedelta(seconds=skew or 0)
+        now = self.author.now
+        return now if now < corrected <= now + timedelta(seconds=2) else corrected
+
+    def _derived(self, rt: RecordType, data: dict[str, Any], skew: int | None) -> dict[str, Any]:
+        """Device-reported times corrected by the reporting phone's clock skew."""
+        out: dict[str, Any] = {}
+        for f in rt.device_times:
+            value = data.get(f)
+            out[f"{f}_corrected"] = (
+                self.corrected(datetime.fromisoformat(value), skew) if value else None
+            )
+        if rt.device_times:
+            out["clock_skew_s"] = skew
+        return out
+
+    def create(
+        self,
+        st: RecordState,
+        data: dict[str, Any],
+        village: str,
+        *,
+        op_id: str | None = None,
+        observed: Observed = Observed(),
+        seq: int = 0,
+    ) -> None:
+        """Version 1 of a record from canonical ``data`` (``rt.canonical``)."""
+        a = self.author
+        st.row = {
+            **data,
+            "id": st.id,
+            "version": 1,
+            "deleted": False,
+            "village_code": village,
+            "has_conflict": False,
+            "created_at": a.now,
+            "created_by": a.user_id,
+            "created_device": a.device_id,
+            "updated_at": a.now,
+            "updated_by": a.user_id,
+            "updated_device": a.device_id,
+            "seq": seq,
+            **self._derived(st.rt, data, a.skew if a.skew is not None else 0),
+        }
+        self._record(st, "create", list(data), op_id, observed)
+
+    def change(
+        self,
+        st: RecordState,
+        final: dict[str, Any],
+        changed: list[str],
+        *,
+        kind: str = "update",
+        op_id: str | None = None,
+        observed: Observed = Observed(),
+        has_conflict: bool | None = None,
+    ) -> None:
+        """The next version with canonical ``final`` data; ``changed`` the fields it asserts."""
+        assert st.row is not None
+        before = st.data
+        self._bump(st)
+        st.row.update(final)
+        if any(final[f] != before[f] for f in st.rt.device_times):
+            # A phone's new time is corrected by its skew; a reviewer's pick by the skew the
+            # record already carries (the phone that reported the value).
+            skew = self.author.skew if self.author.skew is not None else st.row["clock_skew_s"]
+            st.row.update(self._derived(st.rt, final, skew))
+        if has_conflict is not None:
+            st.row["has_conflict"] = has_conflict
+        self._record(st, kind, changed, op_id, observed)
+
+    def delete(self, st: RecordState, *, op_id: str | None, observed: Observed) -> None:
+        """A tombstone: a pull needs it, the history keeps what was there."""
+        assert st.row is not None
+        self._bump(st)
+        st.row["deleted"] = True
+        self._record(st, "delete", [], op_id, observed)
+
+    def _bump(self, st: RecordState) -> None:
+        assert st.row is not None
+        st.row["version"] += 1
+        st.row["updated_at"] = self.author.now
+        st.row["updated_by"] = self.author.user_id
+        st.row["updated_device"] = self.author.device_id
+
+    def _record(
+        self, st: RecordState, op: str, changed: list[str], op_id: str | None, obs: Observed
+    ) -> None:
+        """The history entry of ``st``'s current row, and the same as a merge ``Version``."""
+        assert st.row is not None
+        a = self.author
+        data = st.data
+        version = st.row["version"]
+        self.history_rows.append(
+            {
+                "type": st.rt.name,
+                "record_id": st.id,
+                "version": version,
+                "data": data,
+                "deleted": st.row["deleted"],
+                "changed": changed,
+                "village_code": st.row["village_code"],
+                "op": op,
+                "op_id": op_id,
+                "user_id": a.user_id,
+                "device_id": a.device_id,
+                "recorded_at": obs.reported,
+                "recorded_at_corrected": obs.at,
+                "clock_skew_s": a.skew if obs.reported else None,
+                "at": a.now,
+            }
+        )
+        st.history[version] = Version(
+            version=version,
+            data=data,
+            changed=changed,
+            user_id=a.user_id,
+            device_id=a.device_id,
+            observed_at=obs.at or a.now,
+        )
+        if st.touched_order is None:
+            self._touched.append(st)
+        self._order += 1
+        st.touched_order = self._order
+
+    def take(self) -> tuple[list[tuple[RecordType, list[dict[str, Any]]]], list[dict[str, Any]]]:
+        """The new rows by type and the history entries, for a bulk loader to insert; the
+        writer starts empty again."""
+        by_type: dict[str, tuple[RecordType, list[dict[str, Any]]]] = {}
+        for s in self._touched:
+            assert s.row is not None
+            by_type.setdefault(s.rt.name, (s.rt, []))[1].append(s.row)
+            s.in_db, s.touched_order = True, None
+        history, self.history_rows, self._touched = self.history_rows, [], []
+        return list(by_type.values()), history
+
+    @property
+    def touched(self) -> int:
+        return len(self._touched)
+
+    def write(self, session: Session, first_seq: int) -> None:
+        """Insert new rows and update changed ones, numbered from ``first_seq`` in the order
+        they were last touched, then the history."""
+        ordered = sorted(self._touched, key=lambda s: s.touched_order or 0)
+        by_type: dict[str, tuple[RecordType, list[dict[str, Any]], list[dict[str, Any]]]] = {}
+        for n, s in enumerate(ordered):
+            assert s.row is not None
+            s.row["seq"] = first_seq + n
+            _rt, inserts, updates = by_type.setdefault(s.rt.name, (s.rt, [], []))
+            if s.in_db:
+                updates.append({**{k: v for k, v in s.row.items() if k != "id"}, "b_id": s.id})
+            else:
+                inserts.append(dict(s.row))
+                s.in_db = True
+            s.touched_order = None
+        conn = session.connection()
+        for rt, inserts, updates in by_type.values():
+            t = rt.table
+            if inserts:
+                conn.execute(t.insert(), inserts)
+            if updates:
+                # SET is built from the keys of the rows: every column but the id.
+                conn.execute(t.update().where(t.c.id == bindparam("b_id")), updates)
+        insert_rows(session, HISTORY, self.history_rows)
+        self.history_rows, self._touched = [], []
 
 
 def insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:

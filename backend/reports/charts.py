@@ -11,7 +11,7 @@ from backend.reports.schemas import (
     VillageCoverage,
 )
 from backend.reports.svg import POOR, Bar, Cell, bar_chart, grid, share_colour
-from backend.supervision.evidence import BEIJING
+from backend.timeutil import BEIJING
 
 TYPE_LABELS = {
     "household": "户",

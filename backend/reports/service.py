@@ -37,7 +37,7 @@ from backend.reports.schemas import (
     VillageConflicts,
     VillageCoverage,
 )
-from backend.supervision.evidence import BEIJING, evidence, round_start
+from backend.supervision.evidence import evidence, round_start
 from backend.supervision.schemas import Named
 from backend.supervision.service import tel_uri
 from backend.tables import (
@@ -50,7 +50,7 @@ from backend.tables import (
     VILLAGE as VIL,
     VISIT as V,
 )
-from backend.timeutil import as_utc
+from backend.timeutil import BEIJING, as_utc
 
 SPOT_CHECK_MONTHS = 6
 RECALL_DAYS = 365

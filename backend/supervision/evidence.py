@@ -29,7 +29,7 @@ import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -45,10 +45,8 @@ from backend.tables import (
     VILLAGE as VIL,
     VISIT as V,
 )
-from backend.timeutil import as_utc
+from backend.timeutil import BEIJING, as_utc
 
-# China keeps one zone without summer time: days and months are counted in Beijing time.
-BEIJING = timezone(timedelta(hours=8), "北京时间")
 VISIT_ROUND_DAYS = 90
 NO_VISIT_DAYS = 14
 FAR_KM = 5.0

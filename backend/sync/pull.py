@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
 from backend.errors import BadRequest
+from backend.records import idnumber
 from backend.records.registry import REGISTRY, UNMASKED_ROLES, RecordType
 from backend.sync import sequence
 from backend.sync.schemas import PullAnswer, PulledRecord
@@ -28,23 +29,21 @@ def encode_cursor(seq: int, scope_key: str) -> str:
     return base64.urlsafe_b64encode(orjson.dumps({"s": seq, "k": scope_key})).decode().rstrip("=")
 
 
+# The change sequence is a BIGINT: a cursor past it (2**63, 1e300) would fail in SQL.
+MAX_SEQ = 2**63 - 1
+
+
 def decode_cursor(cursor: str) -> tuple[int, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         obj = orjson.loads(raw)
-        seq, key = int(obj["s"]), str(obj["k"])
+        seq, key = obj["s"], str(obj["k"])
     except (ValueError, KeyError, TypeError, orjson.JSONDecodeError) as exc:
         raise BadRequest("同步游标无效，请重新完整同步", code="bad_cursor") from exc
-    if seq < 0:
+    # Only a whole number we could have handed out: not a float, a bool or one out of range.
+    if type(seq) is not int or not 0 <= seq <= MAX_SEQ:
         raise BadRequest("同步游标无效，请重新完整同步", code="bad_cursor")
     return seq, key
-
-
-def mask_id_number(value: str | None) -> str | None:
-    """Keep the region and the last two characters: enough to tell people apart, not to use."""
-    if not value:
-        return value
-    return value[:6] + "*" * (len(value) - 8) + value[-2:]
 
 
 def to_record(rt: RecordType, row: Any, mask: bool) -> PulledRecord:
@@ -56,7 +55,7 @@ def to_record(rt: RecordType, row: Any, mask: bool) -> PulledRecord:
             data[f] = v.isoformat() if hasattr(v, "isoformat") else v
         if mask:
             for f in rt.masked:
-                data[f] = mask_id_number(data[f])
+                data[f] = idnumber.mask(data[f])
     return PulledRecord(
         type=rt.name,
         id=row["id"],

@@ -9,10 +9,8 @@ also serialises batches: two connections sending the same batch at once cannot b
 
 import re
 import uuid
-from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -20,25 +18,29 @@ from backend import failpoints
 from backend.auth.dependencies import Caller
 from backend.config import Settings
 from backend.errors import BadRequest, TooLarge
-from backend.records import messages, registry
+from backend.messages import InvalidData
+from backend.records import registry
+from backend.records.merge import merge
 from backend.records.registry import RecordType
 from backend.records.store import (
     CONFLICTS,
-    HISTORY,
     SYNC_OPS,
+    Author,
+    Observed,
     RecordState,
-    history_row,
+    RowWriter,
     insert_rows,
     load_history,
     load_rows,
-    write_states,
 )
 from backend.sync import sequence
-from backend.records.merge import merge
 from backend.sync.schemas import UUID_PATTERN, Op, OpError, OpResult, PushAnswer, PushRequest
 from backend.timeutil import as_utc, utcnow
 
 NOT_FOUND = "记录不存在或不在您的范围内"
+# A create whose id is already a record's the caller may not see: the same answer whatever
+# that record is (its existence, type or village are not the caller's to learn).
+ID_TAKEN = "该记录编号已被使用，请重新新建"
 _UUID = re.compile(UUID_PATTERN)
 
 
@@ -51,16 +53,12 @@ class Rejected(Exception):
         self.message = message
 
 
-def _validation_message(exc: ValidationError) -> str:
-    return "数据有误 — " + messages.describe(exc)
-
-
 def _canonical(rt: RecordType, data: dict[str, Any]) -> dict[str, Any]:
-    """Validate against the type's schema; answer the one JSON spelling the store keeps."""
+    """Validate against the type's declaration; answer the one JSON spelling the store keeps."""
     try:
         return rt.canonical(data)
-    except ValidationError as exc:
-        raise Rejected("invalid", _validation_message(exc)) from exc
+    except InvalidData as exc:
+        raise Rejected("invalid", "数据有误 — " + exc.message) from exc
 
 
 class Batch:
@@ -76,12 +74,11 @@ class Batch:
         self.skew = round((as_utc(req.device_time) - self.now).total_seconds())
         self.device = caller.device.device_id
         self.me = (caller.user_id, self.device)
+        self.writer = RowWriter(Author(caller.user_id, self.device, self.now, self.skew))
         self.states: dict[tuple[str, str], RecordState] = {}
-        self.history_rows: list[dict[str, Any]] = []
         self.conflict_rows: list[dict[str, Any]] = []
         self.op_rows: list[dict[str, Any]] = []
         self.children: dict[tuple[str, str], int] = {}  # live records under a parent
-        self._touch = 0
 
     # ── loading ───────────────────────────────────────────────────────────────────────
 
@@ -114,18 +111,10 @@ class Batch:
 
     # ── applying ──────────────────────────────────────────────────────────────────────
 
-    def observed_at(self, op: Op) -> tuple[str, datetime]:
+    def observed(self, op: Op) -> Observed:
         """The op's time as reported, and corrected by the phone's clock skew."""
         reported = op.recorded_at or self.req.device_time
-        return reported.isoformat(), self.corrected(as_utc(reported))
-
-    def corrected(self, reported: datetime) -> datetime:
-        """A phone-clock time on the server's clock. The skew is whole seconds, so a time
-        made just before the push can land up to a second after the batch's arrival: that
-        is pulled back to the arrival. A time further ahead (a visit dated days ahead on a
-        right clock) is kept, so reports can tell it is not a visit yet."""
-        corrected = reported - timedelta(seconds=self.skew)
-        return self.now if self.now < corrected <= self.now + timedelta(seconds=2) else corrected
+        return Observed(reported.isoformat(), self.writer.corrected(reported))
 
     def apply(self, op: Op) -> OpResult:
         rt = registry.get(op.type)
@@ -137,6 +126,11 @@ class Batch:
         if st.row is None:
             return self._create(rt, st, op)
         if not self.caller.scope.allows(st.row["village_code"]):
+            if op.base_version is None and not op.delete:
+                # Judged as a create of a fresh id, so that a refusal reads the same whether
+                # the id is taken or not; one that would stand cannot have this id.
+                self._create(rt, RecordState(rt, op.id, None, False), op, dry_run=True)
+                raise Rejected("id_taken", ID_TAKEN)
             raise Rejected("not_found", NOT_FOUND)
         return self._change(rt, st, op)
 
@@ -160,35 +154,24 @@ class Batch:
             raise Rejected("parent_deleted", f"所属{label}已被删除")
         return str(parent.row["village_code"])
 
-    def _create(self, rt: RecordType, st: RecordState, op: Op) -> OpResult:
+    def _check_refs(self, rt: RecordType, data: dict[str, Any], village: str) -> None:
+        """References beyond the schema (a group of the record's own village, say): checked
+        on every create and every change, so no edit can file a record under another's."""
+        for check in rt.ref_checks:
+            if message := check(self.session, data, village):
+                raise Rejected("invalid", message)
+
+    def _create(self, rt: RecordType, st: RecordState, op: Op, dry_run: bool = False) -> OpResult:
         if op.base_version is not None or op.delete:
             raise Rejected("not_found", NOT_FOUND)
         data = _canonical(rt, op.set)
         village = self._village_of(rt, data)
-        for check in rt.ref_checks:
-            if message := check(self.session, data, village):
-                raise Rejected("invalid", message)
+        self._check_refs(rt, data, village)
+        if dry_run:
+            return OpResult(op_id=op.op_id, status="rejected", id=op.id)
         if rt.max_per_parent is not None:
             self._count_child(rt, data)
-        reported, observed = self.observed_at(op)
-        uid = self.caller.user_id
-        st.row = {
-            **data,
-            "id": op.id,
-            "version": 1,
-            "deleted": False,
-            "village_code": village,
-            "has_conflict": False,
-            "created_at": self.now,
-            "created_by": uid,
-            "created_device": self.device,
-            "updated_at": self.now,
-            "updated_by": uid,
-            "updated_device": self.device,
-            "seq": 0,
-            **self._derived(rt, data),
-        }
-        self._record(st, op, "create", list(data), reported, observed)
+        self.writer.create(st, data, village, op_id=op.op_id, observed=self.observed(op))
         return OpResult(op_id=op.op_id, status="applied", id=op.id, version=1)
 
     def _change(self, rt: RecordType, st: RecordState, op: Op) -> OpResult:
@@ -203,43 +186,47 @@ class Batch:
             raise Rejected("bad_base_version", f"基础版本 {base_version} 比服务器版本 {version} 新")
         if op.delete:
             if not st.row["deleted"]:
-                self._bump(st)
-                st.row["deleted"] = True
-                reported, observed = self.observed_at(op)
-                self._record(st, op, "delete", [], reported, observed)
+                self.writer.delete(st, op_id=op.op_id, observed=self.observed(op))
             return OpResult(op_id=op.op_id, status="applied", id=op.id, version=st.row["version"])
         if st.row["deleted"]:
             raise Rejected("deleted", f"该{rt.label}已被删除，修改未保存")
         current = st.data
         touched = {**op.set, **dict.fromkeys(op.unset)}
         candidate = _canonical(rt, {**current, **touched})
+        labels = rt.labels
         for f in touched:
             if f in rt.immutable and candidate[f] != current[f]:
-                raise Rejected("immutable_field", f"字段 {f} 创建后不能修改")
+                raise Rejected("immutable_field", f"{labels.get(f, f)}创建后不能修改")
         base = st.history.get(base_version)
         if base is None and base_version != version:
             raise Rejected("bad_base_version", f"找不到基础版本 {base_version}")
-        reported, observed = self.observed_at(op)
+        observed = self.observed(op)
+        assert observed.at is not None
         outcome = merge(
             current=current,
             base=base.data if base else current,
             since_base=[v for n, v in st.history.items() if n > base_version],
             incoming={f: candidate[f] for f in touched},
             me=self.me,
-            observed_at=observed,
+            observed_at=observed.at,
         )
         final = _canonical(rt, outcome.data)
+        self._check_refs(rt, final, st.row["village_code"])
         changed = [f for f in rt.fields if final[f] != current[f] or f in outcome.asserted]
         conflict_id = None
         if changed or outcome.conflicts:
-            self._bump(st)
-            st.row.update(final)
-            if any(final[f] != current[f] for f in rt.device_times):
-                st.row.update(self._derived(rt, final))
             if outcome.conflicts:
-                st.row["has_conflict"] = True
-                conflict_id = self._conflict(rt, st, op, base_version, outcome.conflicts, observed)
-            self._record(st, op, "update", changed, reported, observed)
+                conflict_id = str(uuid.uuid4())
+            self.writer.change(
+                st,
+                final,
+                changed,
+                op_id=op.op_id,
+                observed=observed,
+                has_conflict=True if outcome.conflicts else None,
+            )
+            if conflict_id:
+                self._conflict(rt, st, op, conflict_id, base_version, outcome.conflicts, observed)
         return OpResult(
             op_id=op.op_id,
             status=outcome.status,  # type: ignore[arg-type]
@@ -272,61 +259,18 @@ class Batch:
             raise Rejected("too_many", f"每个{parent}最多 {rt.max_per_parent} 条{rt.label}")
         self.children[key] += 1
 
-    def _derived(self, rt: RecordType, data: dict[str, Any]) -> dict[str, Any]:
-        """Device-reported times corrected by the phone's clock skew (attendance evidence)."""
-        out: dict[str, Any] = {}
-        for f in rt.device_times:
-            value = data.get(f)
-            corrected = self.corrected(as_utc(datetime.fromisoformat(value))) if value else None
-            out[f"{f}_corrected"] = corrected
-        if rt.device_times:
-            out["clock_skew_s"] = self.skew
-        return out
-
-    def _bump(self, st: RecordState) -> None:
-        assert st.row is not None
-        st.row["version"] += 1
-        st.row["updated_at"] = self.now
-        st.row["updated_by"] = self.caller.user_id
-        st.row["updated_device"] = self.device
-
-    def _record(
-        self,
-        st: RecordState,
-        op: Op,
-        kind: str,
-        changed: list[str],
-        reported: str,
-        observed: datetime,
-    ) -> None:
-        self._touch += 1
-        st.touched_order = self._touch
-        self.history_rows.append(
-            history_row(
-                st,
-                op=kind,
-                changed=changed,
-                user_id=self.caller.user_id,
-                device_id=self.device,
-                at=self.now,
-                op_id=op.op_id,
-                recorded_at=reported,
-                observed_at=observed,
-                clock_skew_s=self.skew,
-            )
-        )
-
     def _conflict(
         self,
         rt: RecordType,
         st: RecordState,
         op: Op,
+        conflict_id: str,
         base_version: int,
         fields: dict[str, dict[str, Any]],
-        observed: datetime,
-    ) -> str:
+        observed: Observed,
+    ) -> None:
         assert st.row is not None
-        conflict_id = str(uuid.uuid4())
+        assert observed.at is not None
         first = next(iter(fields.values()))["stored_by"]
         self.conflict_rows.append(
             {
@@ -343,7 +287,7 @@ class Batch:
                     "user_id": self.caller.user_id,
                     "device_id": self.device,
                     "op_id": op.op_id,
-                    "observed_at": observed.isoformat(),
+                    "observed_at": observed.at.isoformat(),
                     "clock_skew_s": self.skew,
                 },
                 "created_at": self.now,
@@ -352,7 +296,6 @@ class Batch:
                 "resolution": None,
             }
         )
-        return conflict_id
 
     def answer(self, op: Op, result: OpResult) -> None:
         self.op_rows.append(
@@ -370,10 +313,8 @@ class Batch:
         )
 
     def write(self, last_seq: int) -> None:
-        touched = [s for s in self.states.values() if s.touched_order is not None]
-        first = sequence.take(self.session, last_seq, len(touched))
-        write_states(self.session, touched, first)
-        insert_rows(self.session, HISTORY, self.history_rows)
+        first = sequence.take(self.session, last_seq, self.writer.touched)
+        self.writer.write(self.session, first)
         insert_rows(self.session, CONFLICTS, self.conflict_rows)
         insert_rows(self.session, SYNC_OPS, self.op_rows)
 
@@ -388,12 +329,19 @@ def push(session: Session, settings: Settings, caller: Caller, req: PushRequest)
     last_seq = sequence.lock(session)
     batch = Batch(session, settings, caller, req)
     op_ids = [op.op_id for op in req.ops]
-    seen: dict[str, dict[str, Any]] = {
-        r.op_id: r.result
-        for r in session.connection().execute(
-            select(SYNC_OPS.c.op_id, SYNC_OPS.c.result).where(SYNC_OPS.c.op_id.in_(op_ids))
+    seen: dict[str, dict[str, Any]] = {}
+    others: set[str] = set()
+    for r in session.connection().execute(
+        select(SYNC_OPS.c.op_id, SYNC_OPS.c.user_id, SYNC_OPS.c.result).where(
+            SYNC_OPS.c.op_id.in_(op_ids)
         )
-    }
+    ):
+        # An op id is answered from the caller's own ops only: another user's op (its
+        # record id and version) is not the caller's to read.
+        if r.user_id == caller.user_id:
+            seen[r.op_id] = r.result
+        else:
+            others.add(r.op_id)
     batch.preload()
     results: list[OpResult] = []
     for op in req.ops:
@@ -404,6 +352,10 @@ def push(session: Session, settings: Settings, caller: Caller, req: PushRequest)
                     {**first, "status": "duplicate", "first_status": first["status"]}
                 )
             )
+            continue
+        if op.op_id in others:
+            error = OpError(code="op_id_taken", message="操作编号已被使用，请重新保存后再同步")
+            results.append(OpResult(op_id=op.op_id, status="rejected", id=op.id, error=error))
             continue
         try:
             result = batch.apply(op)

@@ -18,9 +18,9 @@ from backend.auth.passwords import verify_password
 from backend.database import get_engine, metadata
 from backend.demo import county as c, load
 from backend.demo.generate import PASSWORD, build_demo
-from backend.demo.people import id_check_digit, id_number_valid
 from backend.geo.models import County, Township, Village, VillagerGroup
 from backend.models import import_all
+from backend.records.idnumber import check_character as id_check_digit, valid as id_number_valid
 from backend.records.models import ChangeCounter, RecordHistory
 from backend.records.registry import REGISTRY
 from backend.timeutil import as_utc
@@ -369,14 +369,17 @@ def test_a_load_that_stops_half_way_leaves_the_counter_ahead(
 def test_a_write_that_fails_is_raised_not_hung(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = get_engine()
     monkeypatch.setattr(load, "BATCH_ROWS", 2000)
-    flush = load.Loader.flush
+    put = load.Writer.put
+    batches: list[load.Batch] = []
 
-    def duplicate_a_row(self: load.Loader) -> None:
-        if self.counts.get("member", 0) > 3000:
-            self.history.append(dict(self.history[0]))  # breaks (type, record_id, version)
-        flush(self)
+    def duplicate_a_row(self: load.Writer, batch: load.Batch) -> None:
+        batches.append(batch)
+        if len(batches) == 2:
+            _table, history = batch.rows[-1]  # the history entries come last
+            history.append(dict(history[0]))  # breaks (type, record_id, version)
+        put(self, batch)
 
-    monkeypatch.setattr(load.Loader, "flush", duplicate_a_row)
+    monkeypatch.setattr(load.Writer, "put", duplicate_a_row)
     with pytest.raises(IntegrityError):
         build_demo(engine, seed=SEED, villages=VILLAGES)
     [counter] = rows(engine, _t(ChangeCounter))

@@ -23,7 +23,7 @@ def test_list_filter_search_and_file(client, county: County) -> None:
             a.op(
                 "member",
                 m1,
-                {"household_id": h1, "name": "龙小军", "id_number": "52062320100202003X"},
+                {"household_id": h1, "name": "龙小军", "id_number": "52062320100202033X"},
             ),
             a.op(
                 "visit", new_id(), {"household_id": h1, "occurred_at": "2026-11-18T10:00:00+08:00"}
@@ -46,7 +46,7 @@ def test_list_filter_search_and_file(client, county: County) -> None:
     )
     by_member = client.get("/api/v1/households", params={"q": "小军"}, headers=a.headers).json()
     assert [i["id"] for i in by_member["items"]] == [h1]
-    by_digits = client.get("/api/v1/households", params={"q": "003x"}, headers=a.headers).json()
+    by_digits = client.get("/api/v1/households", params={"q": "033x"}, headers=a.headers).json()
     assert [i["id"] for i in by_digits["items"]] == [h1]
     f = client.get(f"/api/v1/households/{h1}", headers=a.headers).json()
     assert f["household"]["data"]["head_name"] == "龙再华"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from backend.database import open_session
 from backend.maps.geometry import MAX_STROKE_POINTS, simplify_points
-from backend.records.models import MapElement
+from backend.maps.records import MapElement
 from tests.conftest import County
 from tests.sync.phone import Phone, household, new_id
 

@@ -216,7 +216,7 @@ def test_new_household_offline_with_edits_member_and_visit_lands_in_order(
     group = county.groups[county.village_a][1]
     phone.go(f"/v/{county.village_a}/g/{group}/new")
     phone.page.fill("input[name=head_name]", "龙再华")
-    phone.page.fill("input[name=id_number]", "52062319800101001X")
+    phone.page.fill("input[name=id_number]", "52062319800101091X")
     phone.page.click("button:has-text('保存')")
     phone.page.wait_for_selector("text=已保存")
     hid = phone.page.evaluate("location.hash.split('/')[2]")

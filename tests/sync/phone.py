@@ -83,7 +83,7 @@ def household(village: str, group: str | None = None, **fields: Any) -> dict[str
         "village_code": village,
         "group_code": group,
         "head_name": "杨光明",
-        "id_number": "52062319650312002X",
+        "id_number": "52062319650312052X",
         "poverty_status": "not_out",
         "causes": ["illness"],
         "income_per_head": 3200,

@@ -1,7 +1,7 @@
 """Conflict review: list in scope, read both sides, resolve per field into a new version."""
 
 from backend.database import open_session
-from backend.records.models import Household
+from backend.households.records import Household
 from tests.conftest import County
 from tests.sync.phone import Phone, household, new_id
 
@@ -88,8 +88,8 @@ def test_id_numbers_stay_masked_for_supervisors_after_resolution(client, county:
     a, b = Phone(client, "cadre_a", "d-a1"), Phone(client, "cadre_a2", "d-a2")
     hid = new_id()
     a.push_ok([a.op("household", hid, household(county.village_a))])
-    a.push_ok([a.op("household", hid, {"id_number": "520623198001010011"}, base=1)])
-    cid = b.push_ok([b.op("household", hid, {"id_number": "520623198002020022"}, base=1)])[0][
+    a.push_ok([a.op("household", hid, {"id_number": "520623198001010311"}, base=1)])
+    cid = b.push_ok([b.op("household", hid, {"id_number": "520623198002020722"}, base=1)])[0][
         "conflict_id"
     ]
     admin = Phone(client, "admin", "d-admin")
@@ -99,7 +99,7 @@ def test_id_numbers_stay_masked_for_supervisors_after_resolution(client, county:
         headers=admin.headers,
     )
     assert (
-        r.json()["conflict"]["resolution"]["fields"]["id_number"]["value"] == "520623198001010011"
+        r.json()["conflict"]["resolution"]["fields"]["id_number"]["value"] == "520623198001010311"
     )
     sup = Phone(client, "super_t1", "d-s1")
     seen = client.get(f"/api/v1/conflicts/{cid}", headers=sup.headers).json()

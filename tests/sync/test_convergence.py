@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, select
 
 from backend.database import open_session
-from backend.records.models import Household, Member, SyncOp
+from backend.households.records import Household, Member
+from backend.records.models import SyncOp
 from tests.conftest import County
 from tests.sync.phone import Phone, household, new_id
 

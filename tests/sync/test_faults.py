@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.database import open_session
-from backend.records.models import Household, RecordHistory, SyncOp
+from backend.households.records import Household
+from backend.records.models import RecordHistory, SyncOp
 from backend.records.registry import REGISTRY
 from backend.sync import sequence
 from tests.conftest import PASSWORD, County, wait_for_failpoint

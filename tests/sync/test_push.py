@@ -5,7 +5,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from backend.database import open_session
-from backend.records.models import Household, Member, RecordHistory, Visit
+from backend.households.records import Household, Member
+from backend.records.models import RecordHistory
+from backend.visits.records import Visit
 from tests.conftest import County
 from tests.sync.phone import Phone, household, new_id
 
@@ -162,11 +164,18 @@ def test_out_of_scope_ops_reveal_nothing(client, county: County) -> None:
     missing = c.push_ok([c.op("household", new_id(), {"income_per_head": 1}, base=1)])[0]
     assert existing["status"] == missing["status"] == "rejected"
     assert existing["error"] == missing["error"]
-    # a create re-using an id from another village never makes a second row
-    recreate = c.push_ok([c.op("household", hid, household(county.village_c))])[0]
-    assert recreate["error"] == missing["error"]
+    # A create re-using an id from another village never makes a second row. It is judged
+    # as a create with a fresh id first, so a refusal reads the same whether the id is
+    # taken or not; only a create that would stand learns that its id cannot be used.
     wrong_village = c.push_ok([c.op("household", new_id(), household(county.village_a))])[0]
+    taken_wrong_village = c.push_ok([c.op("household", hid, household(county.village_a))])[0]
     assert wrong_village["error"]["code"] == "out_of_scope"
+    assert taken_wrong_village["error"] == wrong_village["error"]
+    invalid = c.push_ok([c.op("household", new_id(), household(county.village_c, head_name=""))])
+    taken_invalid = c.push_ok([c.op("household", hid, household(county.village_c, head_name=""))])
+    assert taken_invalid[0]["error"] == invalid[0]["error"]
+    recreate = c.push_ok([c.op("household", hid, household(county.village_c))])[0]
+    assert recreate["error"]["code"] == "id_taken"
     assert count(Household) == 1
 
 

@@ -1,0 +1,177 @@
+"""The family file (家庭档案): a household and its members, declared for the record engine."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import StringConstraints
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from backend.geo.models import VillagerGroup
+from backend.records import checks
+from backend.records.fields import (
+    PHONE_PATTERN,
+    Vocab,
+    choice,
+    choices,
+    day,
+    flag,
+    integer,
+    json_list,
+    ref,
+    text,
+)
+from backend.records.models import DataSchema
+from backend.records.registry import RecordType, declare
+
+POVERTY_CATEGORY = Vocab(
+    general="一般贫困户",
+    low_income="低保户",
+    extreme_poor="特困供养户",
+    marginal="边缘易致贫户",
+    non_poor="非贫困户",
+)
+POVERTY_STATUS = Vocab(not_out="未脱贫", out="已脱贫", monitored="监测户")
+CAUSE = Vocab(
+    illness="因病",
+    disability="因残",
+    schooling="因学",
+    no_funds="缺资金",
+    no_skills="缺技术",
+    no_labour="缺劳力",
+    other="其他",
+)
+RELATION = Vocab(
+    head="户主",
+    spouse="配偶",
+    child="子女",
+    parent="父母",
+    grandchild="孙子女",
+    sibling="兄弟姐妹",
+    other="其他",
+)
+SEX = Vocab(male="男", female="女")
+HEALTH = Vocab(healthy="健康", chronic="慢性病", serious="大病", disabled="残疾")
+LABOUR = Vocab(full="有劳动力", partial="弱劳动力", none="无劳动力")
+SCHOOLING = Vocab(
+    none="未上学",
+    preschool="学龄前",
+    primary="小学",
+    junior="初中",
+    senior="高中",
+    college="大专及以上",
+    in_school="在校生",
+)
+
+
+class HouseholdData(DataSchema):
+    village_code: str = text("村", 12)
+    group_code: str | None = text("村民组", 15)
+    head_name: str = text("户主姓名", 50, min_length=1)
+    address: str | None = text("住址", 200)
+    id_number: str | None = text("身份证号", 18, id_number=True)
+    phone: str | None = text("联系电话", 20, pattern=PHONE_PATTERN)
+    poverty_category: Annotated[str, POVERTY_CATEGORY] = choice("户类别", "general")
+    poverty_status: Annotated[str, POVERTY_STATUS] = choice("脱贫状态", "not_out")
+    causes: list[Annotated[str, CAUSE]] = choices("致贫原因", 7)
+    income_per_head: int | None = integer("人均纯收入（元）", ge=0, le=10_000_000)
+    pairing_cadre: str | None = text("结对帮扶干部", 50)
+    relocated: bool = flag("易地扶贫搬迁")
+    relief_loan: bool = flag("精扶贷")
+    # 一户一策: the household's list of measures, one field (small, edited as a whole).
+    measures: list[Annotated[str, StringConstraints(max_length=100)]] = json_list("帮扶措施", 30)
+    remark: str | None = text("备注", 1000, lines=True)
+
+
+def group_in_village(session: Session, data: dict[str, Any], village_code: str) -> str | None:
+    """A villager group named by a record is one of its village's."""
+    group = data.get("group_code")
+    if group is None:
+        return None
+    # One query per village per request, not one per op: cached on the session.
+    groups: dict[str, set[str]] = session.info.setdefault("groups_of_village", {})
+    if village_code not in groups:
+        groups[village_code] = set(
+            session.connection()
+            .execute(
+                select(col(VillagerGroup.code)).where(VillagerGroup.village_code == village_code)  # type: ignore[arg-type]
+            )
+            .scalars()
+        )
+    if group not in groups[village_code]:
+        return f"村民组 {group} 不属于村 {village_code}"
+    return None
+
+
+HOUSEHOLD = declare(
+    RecordType(
+        name="household",
+        label="农户",
+        schema=HouseholdData,
+        village_field="village_code",
+        immutable=frozenset({"village_code"}),
+        masked=frozenset({"id_number"}),
+        ref_checks=(group_in_village,),
+        indexes=("group_code",),
+        # Income per head more than halved is possible (an illness, a job lost) but is
+        # more often a slip of the finger: the phone asks before saving.
+        warnings=({"rule": "drop_more_than", "field": "income_per_head", "ratio": 0.5},),
+        title=("head_name",),
+        export=(
+            "head_name",
+            "id_number",
+            "phone",
+            "address",
+            "poverty_category",
+            "poverty_status",
+            "causes",
+            "income_per_head",
+            "pairing_cadre",
+            "relocated",
+            "relief_loan",
+            "measures",
+            "remark",
+        ),
+    )
+)
+
+
+class MemberData(DataSchema):
+    household_id: str = ref("所属农户")
+    name: str = text("姓名", 50, min_length=1)
+    id_number: str | None = text("身份证号", 18, id_number=True)
+    relation: Annotated[str, RELATION] = choice("与户主关系", "other")
+    sex: Annotated[str, SEX] | None = choice("性别")
+    birth_date: date | None = day("出生日期", not_after_today=True, years_back=120)
+    health: Annotated[str, HEALTH] | None = choice("健康状况")
+    labour: Annotated[str, LABOUR] | None = choice("劳动能力")
+    schooling: Annotated[str, SCHOOLING] | None = choice("文化程度")
+
+
+MEMBER = declare(
+    RecordType(
+        name="member",
+        label="家庭成员",
+        schema=MemberData,
+        parent=("household", "household_id"),
+        immutable=frozenset({"household_id"}),
+        masked=frozenset({"id_number"}),
+        max_per_parent=30,
+        rules=(checks.id_matches("id_number", "birth_date", "sex"),),
+        indexes=("household_id",),
+        title=("name",),
+        export=(
+            "name",
+            "id_number",
+            "relation",
+            "sex",
+            "birth_date",
+            "health",
+            "labour",
+            "schooling",
+        ),
+    )
+)
+
+Household = HOUSEHOLD.model
+Member = MEMBER.model
