@@ -1,5 +1,8 @@
 """One settings object, read from the environment (``MINQING_*``) and validated at start."""
 
+import logging
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -9,6 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me"
 ROOT = Path(__file__).resolve().parent.parent
+SECRET_FILE = "secret_key"
+
+log = logging.getLogger("minqing.config")
 
 
 class Settings(BaseSettings):
@@ -36,6 +42,11 @@ class Settings(BaseSettings):
     clock_skew_flag_seconds: int = 300
 
     pwa_dist: Path = ROOT / "pwa" / "dist"
+    # Where a generated secret key is kept when MINQING_SECRET_KEY is unset outside
+    # production, for a database that is not a SQLite file (that one keeps it beside itself).
+    data_dir: Path = ROOT / "data"
+    # XLSX exports building at once; one more answers 429 with Retry-After.
+    max_concurrent_exports: int = Field(default=2, ge=1)
     # Fault injection for tests that kill the server in the middle of a batch. Only
     # honoured when environment == "test" (backend/failpoints.py). The ready file is written
     # when a batch enters the window, so a test kills on that signal and not after a guess.
@@ -52,11 +63,39 @@ class Settings(BaseSettings):
                 "least 32 characters (python -c 'import secrets; print(secrets.token_urlsafe(48))'), "
                 "or set MINQING_ENVIRONMENT=development for a local demo."
             )
+        if self.secret_key == PLACEHOLDER_SECRET and self.environment in ("development", "demo"):
+            # The placeholder is public: anyone could sign an admin's token with it.
+            self.secret_key = _local_secret(self._secret_dir())
         return self
+
+    def _secret_dir(self) -> Path:
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url.removeprefix(prefix).split("?")[0]).parent
+        return self.data_dir
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _local_secret(directory: Path) -> str:
+    """The random key of this data directory, made once (mode 0600) and read after."""
+    path = directory / SECRET_FILE
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    directory.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    log.warning("MINQING_SECRET_KEY is unset: generated a random secret key in %s", path)
+    return key
 
 
 @lru_cache

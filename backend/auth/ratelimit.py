@@ -1,4 +1,11 @@
-"""Failed-login limits per username and per address (moving windows, in process memory).
+"""Failed-login limits per username *and* address, and per address (moving windows, in
+process memory).
+
+The per-user window is keyed by the username together with the address: someone guessing
+a cadre's password from their own address is stopped there, without locking the cadre out
+of their own account from their phone (five wrong guesses used to lock the real user out
+for a minute, right password or not). Guessing from many addresses is still bounded by the
+per-address limit of each.
 
 One uvicorn process serves a county; with several workers each keeps its own window, which
 still bounds guessing to (workers × limit).
@@ -19,7 +26,7 @@ _limiter = MovingWindowRateLimiter(_storage)
 
 def _items(settings: Settings, username: str, address: str) -> list[tuple[object, str]]:
     return [
-        (parse(settings.login_failures_per_user), f"user:{username.lower()}"),
+        (parse(settings.login_failures_per_user), f"user:{username.lower()}@{address}"),
         (parse(settings.login_failures_per_address), f"addr:{address}"),
     ]
 

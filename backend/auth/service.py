@@ -7,7 +7,9 @@ successor has been used, the old token coming back means two holders — one of 
 — so the whole family of that device is revoked and the phone must log in again.
 """
 
+import base64
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
@@ -26,20 +28,40 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _issue(
-    session: Session, settings: Settings, user: User, device: Device, parent_id: int | None = None
-) -> TokenAnswer:
-    raw = secrets.token_urlsafe(32)
-    assert device.id is not None
-    session.add(
-        RefreshToken(
-            device_pk=device.id,
-            parent_id=parent_id,
-            token_hash=_hash(raw),
-            expires_at=utcnow() + timedelta(days=settings.refresh_token_days),
-        )
+def _successor(settings: Settings, raw_parent: str) -> str:
+    """The token that replaces ``raw_parent``: derived from it with the server secret, so a
+    retry of the parent answers the same successor again — never a second live token — while
+    only its hash is stored, like every other token's."""
+    mac = hmac.new(
+        settings.secret_key.encode(), b"refresh-successor\0" + raw_parent.encode(), "sha256"
     )
-    session.flush()
+    return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+
+
+def _issue(
+    session: Session,
+    settings: Settings,
+    user: User,
+    device: Device,
+    parent_id: int | None = None,
+    *,
+    raw: str | None = None,
+    stored: bool = False,
+) -> TokenAnswer:
+    """A new access token, with ``raw`` (random when not given) as the refresh token;
+    ``stored`` when that refresh token's row exists already (a retried refresh)."""
+    raw = raw or secrets.token_urlsafe(32)
+    assert device.id is not None
+    if not stored:
+        session.add(
+            RefreshToken(
+                device_pk=device.id,
+                parent_id=parent_id,
+                token_hash=_hash(raw),
+                expires_at=utcnow() + timedelta(days=settings.refresh_token_days),
+            )
+        )
+        session.flush()
     assert user.id is not None
     return TokenAnswer(
         access_token=tokens.issue_access_token(
@@ -101,27 +123,32 @@ def refresh(session: Session, settings: Settings, raw_token: str) -> TokenAnswer
     if not user.is_active:
         raise Unauthorized("账号已停用，请联系县管理员", code="user_disabled")
 
+    successor = _successor(settings, raw_token)
     if token.used_at is not None:
         successors = session.exec(
             select(RefreshToken).where(RefreshToken.parent_id == token.id)
         ).all()
-        successor_used = any(s.used_at is not None for s in successors)
+        live = [s for s in successors if s.used_at is None and s.revoked_at is None]
         in_grace = now - as_utc(token.used_at) <= timedelta(seconds=settings.refresh_grace_seconds)
-        if successor_used or not in_grace:
+        # A retry: in the window, and the one successor (the one derived from this token)
+        # never used.
+        retry = in_grace and len(live) == len(successors) == 1
+        retry = retry and live[0].token_hash == _hash(successor)
+        if not retry:
             assert device.id is not None
-            _revoke_family(session, device.id)
-            # Committed even though the request fails: the revocation must stand.
+            # Two holders of one token, one of them a thief: the device's session ends,
+            # access tokens included. Committed though the request fails: it must stand.
+            logout(session, device.id)
             session.commit()
             raise Unauthorized(
                 "登录凭证被重复使用，已注销此设备的登录，请重新登录", code="refresh_reused"
             )
-        # A retry after a lost answer: the unused successor is retired, a new one issued.
-        for s in successors:
-            s.revoked_at = now
-    else:
-        token.used_at = now
+        # A retry after a lost answer: the same successor again, with a new access token.
+        device.last_seen_at = now
+        return _issue(session, settings, user, device, raw=successor, stored=True)
+    token.used_at = now
     device.last_seen_at = now
-    return _issue(session, settings, user, device, parent_id=token.id)
+    return _issue(session, settings, user, device, parent_id=token.id, raw=successor)
 
 
 def logout(session: Session, device_pk: int) -> None:

@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 from backend.auth.models import Role, User, UserTownship, UserVillage
 from backend.auth.passwords import hash_password
 from backend.geo.models import County, Township, Village
+from backend.xmltext import ONE_LINE
 
 
 class UserInput(BaseModel):
@@ -15,7 +16,7 @@ class UserInput(BaseModel):
     villages: list[str] = []
     townships: list[str] = []
     phone: str = Field(default="", max_length=20)
-    display_name: str = Field(default="", max_length=50)
+    display_name: str = Field(default="", max_length=50, pattern=ONE_LINE)
     county_code: str | None = None
 
     @field_validator("villages", "townships")

@@ -5,11 +5,14 @@ ends (commits) before the answer's body is sent, so the body cannot read through
 The rows are those the caller's scope allows at the time of the request.
 
 - **CSV**: UTF-8 with a BOM (Excel then reads Chinese), written a few hundred rows at a
-  time. A cell that a spreadsheet would run as a formula (starting with ``= @ + -`` and not
-  a plain number) is prefixed with ``'`` (OWASP "CSV injection").
-- **XLSX**: openpyxl's write-only mode (rows go to a temporary file, not memory); the file
-  is then sent in chunks. Text cells are always text, never formulas; ID numbers stay text
-  (Excel shows a CSV's unmasked 18-digit ID numbers as 5.2E+17 — use the XLSX for those).
+  time. A cell that a spreadsheet would run as a formula (starting with ``= @ + -``, their
+  full-width forms, or blanks before one, and not one plain number) is prefixed with ``'``
+  (OWASP "CSV injection").
+- **XLSX**: openpyxl's write-only mode, each sheet written into the zip archive as its rows
+  are read and sent a page at a time (backend/exports/xlsx.py); at most
+  ``MINQING_MAX_CONCURRENT_EXPORTS`` build at once (backend/exports/limit.py). Text cells
+  are always text, never formulas; ID numbers stay text (Excel shows a CSV's unmasked
+  18-digit ID numbers as 5.2E+17 — use the XLSX for those).
 
 National ID numbers are masked unless the caller's role sees them (admin). Every export is
 logged (``ExportLog``) before its first byte is sent.
@@ -19,13 +22,11 @@ import csv
 import io
 import logging
 import re
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Select, select
@@ -34,7 +35,7 @@ from sqlalchemy.orm import Session, aliased
 from backend.auth.dependencies import Caller
 from backend.database import open_session
 from backend.errors import NotFound
-from backend.exports import columns as c
+from backend.exports import columns as c, xlsx
 from backend.exports.models import ExportLog
 from backend.geo.scope import Scope
 from backend.records.registry import UNMASKED_ROLES
@@ -55,7 +56,6 @@ log = logging.getLogger("minqing.exports")
 
 Kind = Literal["households", "members", "visits", "spot-checks"]
 PAGE = 500
-CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,13 @@ def rows(kind: str, req: Request) -> Iterator[list[c.Value]]:
 
 # ── CSV ─────────────────────────────────────────────────────────────────────────────────
 
-_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9][0-9 .\-]*$")
+# One number and nothing else ("-5", "+8613800000000", "3.5"): a spreadsheet reads it as
+# that number. "+1-1-1-1" or "-1-1" is arithmetic, i.e. a formula.
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+# Spreadsheets skip leading blanks (and some read a cell that starts on a new line) before
+# deciding that a cell is a formula, and some take the full-width signs for the ASCII ones.
+_BLANKS = " \t\r\n\v\f\u3000\u00a0"
+_FORMULA_START = frozenset("=+-@＝＋－＠")
 
 
 def csv_safe(value: c.Value) -> str:
@@ -221,8 +227,9 @@ def csv_safe(value: c.Value) -> str:
         return value.isoformat(sep=" ")
     if not isinstance(value, str):
         return str(value)
-    if value[:1] in ("=", "@", "\t", "\r") or (
-        value[:1] in ("+", "-") and not _PLAIN_NUMBER.match(value)
+    head = value.lstrip(_BLANKS)
+    if value[:1] in ("\t", "\r", "\n") or (
+        head[:1] in _FORMULA_START and (head != value or not _PLAIN_NUMBER.match(head))
     ):
         return "'" + value
     return value
@@ -265,23 +272,10 @@ def _xlsx_cell(ws: Any, value: c.Value) -> Any:
     return value
 
 
-def stream_xlsx(kinds: list[str], req: Request) -> Iterator[bytes]:
-    """A workbook with one sheet per kind, built on disk, then sent in chunks."""
-    wb = Workbook(write_only=True)
-    counts = {}
-    for kind in kinds:
-        sheet = SHEETS[kind]
-        ws = wb.create_sheet(sheet.title)
-        ws.freeze_panes = "A2"
-        ws.append([col.header for col in sheet.columns])
-        n = 0
-        for row in rows(kind, req):
-            ws.append([_xlsx_cell(ws, v) for v in row])
-            n += 1
-        counts[kind] = n
-    with tempfile.TemporaryFile() as f:
-        wb.save(f)
-        f.seek(0)
-        while chunk := f.read(CHUNK):
-            yield chunk
-    log.info("export xlsx %s for user %d", counts, req.user_id)
+def stream_xlsx(kinds: list[str], req: Request) -> Generator[bytes, None, None]:
+    """A workbook with one sheet per kind, sent as it is written (backend/exports/xlsx.py)."""
+    sheets = (
+        (SHEETS[k].title, [col.header for col in SHEETS[k].columns], rows(k, req)) for k in kinds
+    )
+    yield from xlsx.stream(sheets, PAGE, _xlsx_cell)
+    log.info("export xlsx %s for user %d", kinds, req.user_id)

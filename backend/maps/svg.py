@@ -5,6 +5,7 @@ text is escaped."""
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from backend import xmltext
 from backend.maps.geometry import pairs
 
 PENS = {
@@ -109,7 +110,7 @@ def render(
                 )
                 label.text = name
     _legend(svg, w, h)
-    return ET.tostring(svg, encoding="utf-8", xml_declaration=True)
+    return xmltext.tostring(svg)
 
 
 def _legend(svg: ET.Element, w: int, top: int) -> None:

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from backend.auth.models import Role
+from backend.xmltext import ONE_LINE
 
 
 class UserOut(BaseModel):
@@ -25,14 +26,14 @@ class UserCreate(BaseModel):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     password: str = Field(min_length=8, max_length=256)
     role: Role
-    display_name: str = Field(default="", max_length=50)
+    display_name: str = Field(default="", max_length=50, pattern=ONE_LINE)
     phone: str = Field(default="", max_length=20)
     villages: list[str] = Field(default_factory=list, max_length=50)
     townships: list[str] = Field(default_factory=list, max_length=30)
 
 
 class UserUpdate(BaseModel):
-    display_name: str | None = Field(default=None, max_length=50)
+    display_name: str | None = Field(default=None, max_length=50, pattern=ONE_LINE)
     phone: str | None = Field(default=None, max_length=20)
     is_active: bool | None = None
     villages: list[str] | None = Field(default=None, max_length=50)

@@ -153,6 +153,9 @@ def update_user(session: Session, caller: Caller, user_id: int, body: UserUpdate
     if body.villages is not None:
         if user.role != Role.cadre:
             raise Unprocessable("只有驻村干部分配村")
+        if not body.villages:
+            # As at creation: a cadre without a village would see nothing and sync nothing.
+            raise Unprocessable("驻村干部至少要分配一个村")
         _check_codes(session, caller, body.villages, [])
         session.execute(delete(UserVillage).where(col(UserVillage.user_id) == user_id))
         session.add_all(
@@ -172,7 +175,8 @@ def update_user(session: Session, caller: Caller, user_id: int, body: UserUpdate
 
 
 def reset_password(session: Session, caller: Caller, user_id: int, password: str) -> None:
-    """Set a new password; every refresh token of the user's phones stops working."""
+    """Set a new password; every phone of the user is logged out at once: its refresh tokens
+    and the access tokens already handed out stop working (a reset often follows a leak)."""
     user = _user_in_county(session, caller, user_id)
     user.password_hash = hash_password(password)
     device_ids = select(Device.id).where(col(Device.user_id) == user_id)
@@ -180,6 +184,10 @@ def reset_password(session: Session, caller: Caller, user_id: int, password: str
         update(RefreshToken)
         .where(col(RefreshToken.device_pk).in_(device_ids), col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
+    )
+    # The logout count each access token carries ('lo'): raised, the tokens no longer match.
+    session.execute(
+        update(Device).where(col(Device.user_id) == user_id).values(logouts=Device.logouts + 1)
     )
 
 

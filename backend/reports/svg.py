@@ -4,6 +4,7 @@ ElementTree so every label is escaped: horizontal bars and a township × month g
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from backend import xmltext
 from backend.maps.svg import FONT
 
 WIDTH = 360
@@ -104,7 +105,7 @@ def bar_chart(title: str, subtitle: str, bars: list[Bar], *, legend: bool = True
         value.text = bar.text
     if legend:
         _legend(svg, TOP + rows * ROW + 10)
-    return ET.tostring(svg, encoding="utf-8", xml_declaration=True)
+    return xmltext.tostring(svg)
 
 
 @dataclass(frozen=True)
@@ -159,4 +160,4 @@ def grid(
             ct.set("text-anchor", "middle")
             ct.text = cell.text or "—"
     _legend(svg, TOP + 22 + n * ROW + 10, GRID_LEGEND)
-    return ET.tostring(svg, encoding="utf-8", xml_declaration=True)
+    return xmltext.tostring(svg)

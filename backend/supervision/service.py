@@ -121,6 +121,9 @@ def create_round(
     if body.id is not None:
         existing = session.get(SpotCheckRound, str(body.id))
         if existing is not None:
+            # A round the caller may not read answers as reading it does: as if none existed.
+            if not visible(scope, existing.county_code, existing.township_codes):
+                raise NotFound()
             if existing.drawn_by != caller.user_id:
                 raise Conflict("该抽查轮次编号已被使用", code="round_id_taken")
             return _detail(session, scope, existing, now, skew_flag_s, round_since)

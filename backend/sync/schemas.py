@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from backend.database import MAX_INT
 from backend.timeutil import PhoneTime
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -17,7 +18,8 @@ class Op(BaseModel):
     type: str = Field(max_length=20)
     id: str = Field(pattern=UUID_PATTERN)
     # null for a create (then ``set`` carries the whole data)
-    base_version: int | None = Field(default=None, ge=1)
+    # bounded like every number that reaches SQL: versions are INTEGER columns
+    base_version: int | None = Field(default=None, ge=1, le=MAX_INT)
     set: dict[str, Any] = Field(default_factory=dict, max_length=60)
     unset: list[str] = Field(default_factory=list, max_length=60)
     delete: bool = False

@@ -341,7 +341,9 @@ def test_csv_safe() -> None:
     assert csv_safe("@SUM(A1)") == "'@SUM(A1)"
     assert csv_safe("+cmd|' /C calc'!A0") == "'+cmd|' /C calc'!A0"
     assert csv_safe("-2+3") == "'-2+3"
-    assert csv_safe("+86 138-0000-0000") == "+86 138-0000-0000"
+    # A spreadsheet reads this as a formula too (and shows an error, not the number).
+    assert csv_safe("+86 138-0000-0000") == "'+86 138-0000-0000"
+    assert csv_safe("+8613800000000") == "+8613800000000"
     assert csv_safe("-35") == "-35"
     assert csv_safe("龙再华") == "龙再华"
     assert csv_safe(None) == ""

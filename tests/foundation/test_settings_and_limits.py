@@ -33,8 +33,12 @@ def test_production_accepts_a_real_secret() -> None:
 
 
 @pytest.mark.parametrize("environment", ["development", "demo", "test"])
-def test_development_modes_allow_the_placeholder(environment: str) -> None:
-    assert Settings(environment=environment, secret_key=PLACEHOLDER_SECRET).secret_key
+def test_development_modes_allow_the_placeholder(environment: str, tmp_path) -> None:
+    # development and demo put a generated key beside the database (tests/security/test_attacks.py)
+    url = f"sqlite:///{tmp_path / 'minqing.sqlite'}"
+    assert Settings(
+        environment=environment, secret_key=PLACEHOLDER_SECRET, database_url=url
+    ).secret_key
 
 
 def test_settings_come_from_the_environment(monkeypatch) -> None:
