@@ -19,6 +19,7 @@ from backend.database import SessionDep
 from backend.errors import ERROR_RESPONSES, install_error_handlers
 from backend.geo.router import router as geo_router
 from backend.headers import SecurityHeadersMiddleware
+from backend.models import import_all
 
 
 def _mount_pwa(app: FastAPI, dist: Path) -> None:
@@ -50,6 +51,7 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    import_all()  # every domain's record types, before any route reads the registry
     app = FastAPI(
         lifespan=_lifespan,
         title="Minqing 民情",
@@ -89,8 +91,9 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.households.router import router as households
     from backend.maps.router import router as maps
     from backend.people.router import router as people
+    from backend.records.router import router as schema
     from backend.reports.router import router as reports
     from backend.supervision.router import router as supervision
     from backend.sync.router import router as sync
 
-    return [sync, conflicts, households, maps, people, supervision, reports, exports]
+    return [sync, schema, conflicts, households, maps, people, supervision, reports, exports]

@@ -13,7 +13,7 @@ from backend.database import SessionDep
 from backend.exports import limit, service
 from backend.exports.service import Kind
 from backend.geo.params import TownshipCode, VillageCode
-from backend.supervision.evidence import BEIJING
+from backend.timeutil import BEIJING
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 

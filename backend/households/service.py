@@ -8,12 +8,12 @@ from sqlmodel import Session
 from backend.auth.dependencies import Caller
 from backend.errors import NotFound, Unprocessable
 from backend.households.schemas import HouseholdFile, HouseholdPage, HouseholdSummary
+from backend.records import idnumber
 from backend.records.registry import REGISTRY, UNMASKED_ROLES
-from backend.sync.pull import mask_id_number, to_record
+from backend.sync.pull import to_record
 from backend.tables import HISTORY as HIST, HOUSEHOLD as H, MEMBER as M, VISIT as V
 
-
-# A masked ID number shows its last two characters (sync/pull.py, mask_id_number).
+# A masked ID number shows its last two characters (backend/records/idnumber.py).
 VISIBLE_TAIL = 2
 
 
@@ -78,7 +78,7 @@ def list_households(
             village_code=r["village_code"],
             group_code=r["group_code"],
             head_name=r["head_name"],
-            id_number=mask_id_number(r["id_number"]) if mask else r["id_number"],
+            id_number=idnumber.mask(r["id_number"]) if mask else r["id_number"],
             poverty_status=r["poverty_status"],
             poverty_category=r["poverty_category"],
             has_conflict=r["has_conflict"],

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
 from backend.errors import BadRequest
+from backend.records import idnumber
 from backend.records.registry import REGISTRY, UNMASKED_ROLES, RecordType
 from backend.sync import sequence
 from backend.sync.schemas import PullAnswer, PulledRecord
@@ -45,13 +46,6 @@ def decode_cursor(cursor: str) -> tuple[int, str]:
     return seq, key
 
 
-def mask_id_number(value: str | None) -> str | None:
-    """Keep the region and the last two characters: enough to tell people apart, not to use."""
-    if not value:
-        return value
-    return value[:6] + "*" * (len(value) - 8) + value[-2:]
-
-
 def to_record(rt: RecordType, row: Any, mask: bool) -> PulledRecord:
     data: dict[str, Any] | None = None
     if not row["deleted"]:
@@ -61,7 +55,7 @@ def to_record(rt: RecordType, row: Any, mask: bool) -> PulledRecord:
             data[f] = v.isoformat() if hasattr(v, "isoformat") else v
         if mask:
             for f in rt.masked:
-                data[f] = mask_id_number(data[f])
+                data[f] = idnumber.mask(data[f])
     return PulledRecord(
         type=rt.name,
         id=row["id"],
