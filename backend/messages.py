@@ -47,6 +47,7 @@ TEMPLATES = {
     "datetime_parsing": "时间格式不正确",
     "datetime_type": "时间格式不正确",
     "timezone_aware": "时间须带时区",
+    "iso_type": "日期或时间格式不正确",
     # The engine's own checks (backend/records/checks.py)
     "control_character": "不能含有控制字符",
     "id_check": "校验码不正确，请核对身份证号",
@@ -88,8 +89,12 @@ def rule(error_type: str, ctx: Mapping[str, Any] | None, fallback: str = "") -> 
     template = TEMPLATES.get(error_type)
     if template is None:
         return fallback.removeprefix("Value error, ") or "取值无效"
+    # 90.0 reads as 90, as a phone's JavaScript writes it
+    ctx = {
+        k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in (ctx or {}).items()
+    }
     try:
-        return template.format(**(ctx or {}))
+        return template.format(**ctx)
     except (KeyError, IndexError):
         return template.split("{")[0].rstrip("（ ")
 

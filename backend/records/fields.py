@@ -143,13 +143,13 @@ def device_time(label: str) -> Any:
     return Field(
         default=None,
         sa_type=sa.String(40),
-        **_extra(label, **{"x-deviceTime": True, "x-yearRange": [1900, 2199]}),
+        **_extra(label, **{"x-deviceTime": True, "x-yearRange": [1900, 2199], "x-iso": True}),
     )
 
 
 def day(label: str, *, not_after_today: bool = False, years_back: int | None = None) -> Any:
     """A calendar date; optionally no later than today, and no more than ``years_back``."""
-    keywords: dict[str, Any] = {}
+    keywords: dict[str, Any] = {"x-iso": True}
     if not_after_today:
         keywords["x-notAfterToday"] = True
     if years_back is not None:

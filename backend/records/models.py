@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from sqlmodel import Field, SQLModel
 
 from backend.records.checks import Check, field_checks
@@ -27,6 +28,7 @@ class DataSchema(SQLModel):
 
     model_config = ConfigDict(extra="forbid", validate_default=True)  # type: ignore[assignment]
     _checks: ClassVar[dict[str, list[Check]]] = {}
+    _iso: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -37,6 +39,20 @@ class DataSchema(SQLModel):
             )
             for name, f in cls.model_fields.items()
         }
+        cls._iso = frozenset(
+            name
+            for name, f in cls.model_fields.items()
+            if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("x-iso")
+        )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _iso_text(cls, v: Any, info: ValidationInfo) -> Any:
+        """Dates and times travel as ISO text: pydantic would also take a number (seconds
+        since 1970), which no phone means and the phone's own check refuses."""
+        if info.field_name in cls._iso and v is not None and not isinstance(v, str):
+            raise PydanticCustomError("iso_type", "日期或时间格式不正确")
+        return v
 
     @field_validator("*", mode="after")
     @classmethod

@@ -52,7 +52,10 @@ def data_schema(rt: RecordType) -> dict[str, Any]:
     # validate_default), so a missing required field fails as a null would.
     out.pop("required", None)
     out.pop("title", None)
-    for prop in out["properties"].values():
+    for name, prop in out["properties"].items():
+        factory = rt.schema.model_fields[name].default_factory
+        if factory is not None:  # a list's default is an empty one, as the server takes it
+            prop["default"] = factory()  # type: ignore[call-arg]
         if isinstance(prop.get("properties"), dict):
             prop["additionalProperties"] = False
     return out

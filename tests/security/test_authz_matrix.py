@@ -249,6 +249,7 @@ def _conflict_resolve(w: World, actor: str) -> list[Variant]:
 CASES: list[Case] = [
     Case("GET", "/healthz", "public", _one("/healthz")),
     Case("GET", "/api/v1/version", "public", _one("/api/v1/version")),
+    Case("GET", "/api/v1/schema", "any", _one("/api/v1/schema")),
     Case(
         "POST",
         "/api/v1/auth/token",
@@ -556,7 +557,8 @@ def expected_verdict(actor: str, type_: str, action: str, v: str) -> str:
     if ROLE[actor] not in rt.writers:
         return "forbidden"
     if v not in SCOPE[actor]:
-        if action == "create":
+        # A create carrying another's id reads exactly like a create of a fresh one.
+        if action in ("create", "create_existing"):
             return "out_of_scope" if rt.village_field else "unknown_parent"
         return "not_found"
     if rt.event and action == "edit":

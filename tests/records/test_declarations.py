@@ -1,0 +1,67 @@
+"""A registered type cannot be half-wired: each is in the published schema with every field
+labelled, in the authorisation matrix's world, in the exports, and its scope rule leads the
+phone (schema.js placeOf) to a village."""
+
+from backend.exports import columns
+from backend.exports.service import SHEETS
+from backend.models import import_all
+from backend.records.registry import REGISTRY
+from tests.security.world import KINDS
+
+
+def test_every_type_is_published_whole(client, county) -> None:
+    from tests.sync.phone import Phone
+
+    import_all()
+    phone = Phone(client, "cadre_a", "d-a1")
+    r = client.get("/api/v1/schema", headers=phone.headers)
+    assert r.status_code == 200
+    assert (
+        client.get(
+            "/api/v1/schema", headers={**phone.headers, "If-None-Match": r.headers["etag"]}
+        ).status_code
+        == 304
+    )
+    assert client.get("/api/v1/schema").status_code == 401
+    types = r.json()["types"]
+    assert set(types) == set(REGISTRY)
+    for name, rt in REGISTRY.items():
+        entry = types[name]
+        assert entry["label"], name
+        assert entry["title"], f"{name}: which fields name a record to a person?"
+        for field, prop in entry["schema"]["properties"].items():
+            assert prop.get("title"), f"{name}.{field} has no label"
+            assert prop["title"] != field, f"{name}.{field} has no label"
+            names = prop.get("x-labels") or prop.get("items", {}).get("x-labels")
+            choices = prop.get("enum") or prop.get("items", {}).get("enum") or []
+            assert all(c is None or (names and c in names) for c in choices), (name, field)
+        assert set(entry["schema"]["properties"]) == set(rt.fields)
+
+
+def test_every_type_has_a_place_for_the_phone() -> None:
+    import_all()
+    for name, rt in REGISTRY.items():
+        seen = {name}
+        while rt.parent is not None:
+            parent = REGISTRY.get(rt.parent[0])
+            assert parent is not None, f"{name}: its parent type is not registered"
+            assert rt.parent[1] in rt.fields, f"{name}: no field holds its parent"
+            assert parent.name not in seen, f"{name}: its scope goes round in a circle"
+            seen.add(parent.name)
+            rt = parent
+        assert rt.village_field in rt.fields, f"{name}: the scope never reaches a village"
+
+
+def test_every_type_is_in_the_authorisation_matrix() -> None:
+    import_all()
+    missing = set(REGISTRY) - set(KINDS)
+    assert not missing, f"types the authorisation matrix never makes: {sorted(missing)}"
+
+
+def test_every_exported_field_is_in_its_sheet() -> None:
+    import_all()
+    headers = {h.header for sheet in SHEETS.values() for h in sheet.columns}
+    for name, rt in REGISTRY.items():
+        assert rt.export is not None, f"{name}: say what its export holds (() for none)"
+        for column in columns.data_columns(rt):
+            assert column.header in headers, f"{name}: {column.header} is in no export sheet"
