@@ -48,8 +48,10 @@ run: install
 	fi; \
 	exec $(BIN)/minqing serve --host $(HOST) --port $(PORT)
 
-## test: the whole suite (SQLite; set MINQING_TEST_DATABASE_URL for PostgreSQL)
+## test: the phone's sync core under Node's test runner, then the whole suite (SQLite; set
+## MINQING_TEST_DATABASE_URL for PostgreSQL)
 test: install
+	node --test pwa/test/*.test.js
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## lint: ruff and mypy

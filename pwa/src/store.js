@@ -205,6 +205,7 @@ export async function discardOp(seq) {
   let rest = (await opsOf(ob, op.type, op.id)).filter((o) => o.seq !== seq);
   if (!rec || !rec.version) {
     if (op.base_version === null && !op.chained) {
+      await ob.delete(seq); // the create itself too, or it would still go up alone
       for (const o of rest) await ob.delete(o.seq);
       rest = [];
       await rs.delete([op.type, op.id]);

@@ -245,7 +245,7 @@ async function fetchResolved() {
 
 // The fields of a resolved conflict where the value this device sent did not stand: the
 // device sent the incoming value, or the stored one it was weighed against.
-function lostFields(c, me) {
+export function lostFields(c, me) {
   const out = [];
   for (const [f, pick] of Object.entries(c.resolution?.fields || {})) {
     const v = c.fields?.[f];
@@ -261,7 +261,7 @@ function lostFields(c, me) {
 // fetched whenever a record here is flagged (by this phone's op or by another's), and
 // replace what this phone knew; resolved ones drop out. A resolution that did not keep
 // this phone's value becomes a notice, kept until the cadre taps 知道了 (store.js).
-async function fetchConflicts() {
+export async function fetchConflicts() {
   const d = await db();
   const me = await deviceId();
   const resolved = await fetchResolved();
