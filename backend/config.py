@@ -74,10 +74,6 @@ class Settings(BaseSettings):
             return Path(self.database_url.removeprefix(prefix).split("?")[0]).parent
         return self.data_dir
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 def _local_secret(directory: Path) -> str:
     """The random key of this data directory, made once (mode 0600) and read after."""
