@@ -10,6 +10,7 @@ from backend.conflicts import service
 from backend.conflicts.schemas import ConflictOut, ConflictPage, ResolveAnswer, ResolveRequest
 from backend.database import SessionDep
 from backend.geo.params import VillageCode
+from backend.paging import Page
 
 router = APIRouter(prefix="/api/v1/conflicts", tags=["conflicts"])
 
@@ -18,12 +19,11 @@ router = APIRouter(prefix="/api/v1/conflicts", tags=["conflicts"])
 def list_conflicts(
     caller: CurrentCaller,
     session: SessionDep,
+    page: Page,
     settings: SettingsDep,
     status: Literal["open", "resolved"] | None = "open",
     village_code: VillageCode = None,
     type: Annotated[str | None, Query(pattern=r"^[a-z_]{1,20}$")] = None,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
     resolved_after: Annotated[
         datetime | None,
         Query(description="Only those resolved after this time (the server's), oldest first"),
@@ -37,8 +37,8 @@ def list_conflicts(
         status=status,
         village_code=village_code,
         type_=type,
-        offset=offset,
-        limit=limit,
+        offset=page.offset,
+        limit=page.limit,
         resolved_after=resolved_after,
     )
 

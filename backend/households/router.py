@@ -11,6 +11,7 @@ from backend.geo.params import GroupCode, TownshipCode, VillageCode
 from backend.households import counts, service
 from backend.households.counts import CountsAnswer
 from backend.households.schemas import HouseholdFile, HouseholdPage
+from backend.paging import Page
 from backend.timeutil import utcnow
 
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
@@ -20,13 +21,12 @@ router = APIRouter(prefix="/api/v1/households", tags=["households"])
 def list_households(
     caller: CurrentCaller,
     session: SessionDep,
+    page: Page,
     village_code: VillageCode = None,
     group_code: GroupCode = None,
     status: Literal["not_out", "out", "monitored"] | None = None,
     # no control characters: a name or ID digits never has one, and PostgreSQL cannot bind NUL
     q: Annotated[str | None, Query(min_length=1, max_length=50, pattern=r"^[^\x00-\x1f]+$")] = None,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> HouseholdPage:
     """Households in the caller's scope, filtered and searched, a page at a time."""
     return service.list_households(
@@ -36,8 +36,7 @@ def list_households(
         group_code=group_code,
         status=status,
         q=q,
-        offset=offset,
-        limit=limit,
+        page=page,
     )
 
 

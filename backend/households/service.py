@@ -8,6 +8,7 @@ from sqlmodel import Session
 from backend.auth.dependencies import Caller
 from backend.errors import NotFound, Unprocessable
 from backend.households.schemas import HouseholdFile, HouseholdPage, HouseholdSummary
+from backend.paging import Paging
 from backend.records import idnumber
 from backend.records.registry import REGISTRY, UNMASKED_ROLES
 from backend.sync.pull import to_record
@@ -42,8 +43,7 @@ def list_households(
     group_code: str | None,
     status: str | None,
     q: str | None,
-    offset: int,
-    limit: int,
+    page: Paging,
 ) -> HouseholdPage:
     """Households in scope by village, group and status, searched by name or ID digits."""
     conds = [caller.scope.where(H.c.village_code), ~H.c.deleted]
@@ -56,21 +56,18 @@ def list_households(
     mask = caller.role not in UNMASKED_ROLES
     if q:
         conds.append(_search(q, mask))
-    conn = session.connection()
-    total = conn.execute(select(func.count()).select_from(H).where(*conds)).scalar_one()
     members = (
         select(func.count())
         .select_from(M)
         .where(and_(M.c.household_id == H.c.id, ~M.c.deleted))
         .scalar_subquery()
     )
-    rows = conn.execute(
+    rows, total = page.fetch(
+        session.connection(),
         select(H, members.label("n_members"))
         .where(*conds)
-        .order_by(H.c.group_code, H.c.head_name, cast(H.c.id, String))
-        .offset(offset)
-        .limit(limit)
-    ).mappings()
+        .order_by(H.c.group_code, H.c.head_name, cast(H.c.id, String)),
+    )
     items = [
         HouseholdSummary(
             id=r["id"],
@@ -86,7 +83,7 @@ def list_households(
         )
         for r in rows
     ]
-    return HouseholdPage(items=items, total=int(total), offset=offset, limit=limit)
+    return HouseholdPage(items=items, total=total, offset=page.offset, limit=page.limit)
 
 
 def household_file(session: Session, caller: Caller, household_id: str) -> HouseholdFile:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Query
 
 from backend.auth.dependencies import Reviewer, SettingsDep
 from backend.database import SessionDep
+from backend.paging import RoundsPage
 from backend.supervision import service
 from backend.supervision.evidence import round_start
 from backend.supervision.schemas import RoundAudit, RoundDetail, RoundPage, RoundRequest
@@ -44,11 +45,10 @@ def draw_round(
 def list_rounds(
     caller: Reviewer,
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: RoundsPage,
 ) -> RoundPage:
     """The spot-check rounds in the caller's scope, newest first."""
-    return service.list_rounds(session, caller, offset=offset, limit=limit)
+    return service.list_rounds(session, caller, page)
 
 
 @router.get("/rounds/{round_id}")

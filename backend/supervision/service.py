@@ -20,6 +20,7 @@ from backend.auth.dependencies import Caller
 from backend.auth.models import Role
 from backend.errors import Conflict, NotFound, Unprocessable
 from backend.geo.scope import Scope
+from backend.paging import Paging
 from backend.supervision import draw as drawing
 from backend.supervision.evidence import evidence
 from backend.supervision.models import SpotCheckRound
@@ -228,7 +229,7 @@ def _summary(r: Any, names: dict[int, str], checked: dict[str, int]) -> dict[str
     }
 
 
-def list_rounds(session: Session, caller: Caller, *, offset: int, limit: int) -> RoundPage:
+def list_rounds(session: Session, caller: Caller, page: Paging) -> RoundPage:
     """The rounds the caller may see, newest first."""
     scope = caller.scope
     stmt = select(
@@ -251,14 +252,14 @@ def list_rounds(session: Session, caller: Caller, *, offset: int, limit: int) ->
         for r in session.connection().execute(stmt.order_by(R.c.drawn_at.desc(), R.c.id)).mappings()
         if visible(scope, r["county_code"], r["township_codes"])
     ]
-    page = rows[offset : offset + limit]
-    names = _names(session, {r["drawn_by"] for r in page})
-    checked = _checked(session, scope, [r["id"] for r in page])
+    shown = page.slice(rows)
+    names = _names(session, {r["drawn_by"] for r in shown})
+    checked = _checked(session, scope, [r["id"] for r in shown])
     return RoundPage(
-        items=[RoundSummary(**_summary(r, names, checked)) for r in page],
+        items=[RoundSummary(**_summary(r, names, checked)) for r in shown],
         total=len(rows),
-        offset=offset,
-        limit=limit,
+        offset=page.offset,
+        limit=page.limit,
     )
 
 
