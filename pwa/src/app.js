@@ -9,7 +9,7 @@ import { FamilyFile, HouseholdForm, MemberForm } from './ui/household.js';
 import { VisitForm } from './ui/visit.js';
 import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
-import { MapScreen } from './ui/map.js';
+import { MapScreen } from './map/entry.js';
 import { applyUpdate } from './swreg.js';
 import { ConsoleEntry, canReview } from './console/entry.js';
 import { SupervisionEntry } from './supervision/entry.js';
