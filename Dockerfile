@@ -6,8 +6,8 @@
 FROM node:20-slim AS pwa
 WORKDIR /pwa
 COPY pwa/package.json pwa/package-lock.json ./
-# `npm install` only if `npm ci` refuses the lock file (npm/cli#4828, see the Makefile).
-RUN npm ci || npm install
+# The lock lists every platform's optional packages: `npm ci` installs from it as it is.
+RUN npm ci --no-audit --no-fund
 COPY pwa/ ./
 RUN npm run build
 
