@@ -9,8 +9,6 @@ words its own checks with these very templates, so both sides say the same thing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import ValidationError
-
 # Error type → the rule in Chinese; ``{…}`` are the limits pydantic (or the phone) names.
 TEMPLATES = {
     "missing": "必填",
@@ -122,10 +120,6 @@ def errors_of(raw: Sequence[Any], labels: Mapping[str, str]) -> list[dict[str, s
             }
         )
     return out
-
-
-def invalid(exc: ValidationError, labels: Mapping[str, str]) -> InvalidData:
-    return InvalidData(errors_of(exc.errors(), labels))
 
 
 def describe_errors(errors: Sequence[Any], limit: int = 5, labels: Mapping[str, str] = {}) -> str:

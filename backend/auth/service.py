@@ -20,7 +20,7 @@ from backend.auth import passwords, ratelimit, tokens
 from backend.auth.models import Device, RefreshToken, User
 from backend.auth.schemas import TokenAnswer, TokenRequest
 from backend.config import Settings
-from backend.errors import Forbidden, NotFound, Unauthorized
+from backend.errors import NotFound, Unauthorized
 from backend.timeutil import as_utc, utcnow
 
 
@@ -205,8 +205,3 @@ def restore_device(session: Session, county_code: str, device_pk: int) -> Device
     device.revoked_at = None
     session.flush()
     return device
-
-
-def ensure_role(user: User, *roles: str) -> None:
-    if user.role not in roles:
-        raise Forbidden("您的角色无权进行此操作")

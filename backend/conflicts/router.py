@@ -37,8 +37,7 @@ def list_conflicts(
         status=status,
         village_code=village_code,
         type_=type,
-        offset=page.offset,
-        limit=page.limit,
+        page=page,
         resolved_after=resolved_after,
     )
 

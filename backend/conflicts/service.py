@@ -12,6 +12,7 @@ from backend.config import Settings
 from backend.conflicts.schemas import ConflictOut, ConflictPage, ResolveAnswer, ResolveRequest
 from backend.errors import Conflict, NotFound, Unprocessable
 from backend.messages import InvalidData
+from backend.paging import Paging
 from backend.records import idnumber, registry
 from backend.records.models import RecordConflict
 from backend.records.registry import UNMASKED_ROLES
@@ -60,8 +61,7 @@ def list_conflicts(
     status: str | None,
     village_code: str | None,
     type_: str | None,
-    offset: int,
-    limit: int,
+    page: Paging,
     resolved_after: datetime | None = None,
 ) -> ConflictPage:
     """Conflicts in the caller's scope, newest first; or those resolved after a time, in the
@@ -79,12 +79,8 @@ def list_conflicts(
         conds.append(CONFLICTS.c.village_code == village_code)
     if type_:
         conds.append(CONFLICTS.c.type == type_)
-    conn = session.connection()
-    total = conn.execute(select(func.count()).select_from(CONFLICTS).where(*conds)).scalar_one()
-    rows = conn.execute(
-        select(CONFLICTS).where(*conds).order_by(*order).offset(offset).limit(limit)
-    ).mappings()
-    return ConflictPage(items=[_out(session, r, caller, settings) for r in rows], total=int(total))
+    rows, total = page.fetch(session.connection(), select(CONFLICTS).where(*conds).order_by(*order))
+    return ConflictPage(items=[_out(session, r, caller, settings) for r in rows], total=total)
 
 
 def _get(session: Session, caller: Caller, conflict_id: str) -> Any:

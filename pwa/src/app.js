@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './ui/common.js';
 import { useApp } from './state.js';
-import { shortTime } from './labels.js';
+import { shortTime } from './schema.js';
 import { sync } from './sync.js';
 import { Login } from './ui/login.js';
 import { Home, Village, Households } from './ui/lists.js';
@@ -36,6 +36,7 @@ const ROUTES = [
   [/^\/h\/([^/]+)\/edit$/, (id) => html`<${HouseholdForm} id=${id} />`],
   [/^\/h\/([^/]+)\/m\/([^/]+)$/, (id, m) => html`<${MemberForm} household=${id} id=${m} />`],
   [/^\/h\/([^/]+)\/visit$/, (id) => html`<${VisitForm} household=${id} />`],
+  [/^\/h\/([^/]+)\/visit\/([^/]+)$/, (id, v) => html`<${VisitForm} household=${id} visit=${v} />`],
   [/^\/v\/([^/]+)\/g\/([^/]+)\/map$/, (v, g) => html`<${MapScreen} village=${v} group=${g} />`],
   [/^\/v\/([^/]+)\/g\/([^/]+)\/map\/([^/]+)$/, (v, g, h) => html`<${MapScreen} village=${v} group=${g} household=${h} />`],
   [/^\/outbox$/, () => html`<${Outbox} />`],

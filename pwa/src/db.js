@@ -7,8 +7,9 @@
 //                version: the server's version (0 while the record exists only here)
 //                data:    what the cadre sees = the server's data + the ops waiting in the outbox
 //                server:  the server's data while ops wait (a discard returns to it), else null
-//                village, grp, hh: where it is filed (indexes): village and group of a
-//                household, the household of a member or visit
+//                village, grp, hh: where it is filed (indexes, schema.js placeOf): its
+//                village (a child's is its parent's), its group, and its parent record
+//                (a member's or a visit's household, a map element's map)
 //   outbox     seq (auto) → an op of the sync contract, plus {state, error, chained}
 //                state: "pending" | "rejected"; ops leave the store only on a verdict or
 //                an explicit discard
@@ -16,11 +17,11 @@
 import { openDB } from 'idb';
 
 export const DB_NAME = 'minqing';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 let dbPromise = null;
 
-export function upgrade(db, oldVersion) {
+export async function upgrade(db, oldVersion, _newVersion, tx) {
   // Each step brings a database of version n to n + 1; a fresh one runs them all.
   if (oldVersion < 1) {
     db.createObjectStore('meta');
@@ -32,6 +33,20 @@ export function upgrade(db, oldVersion) {
     outbox.createIndex('record', ['type', 'id']);
     const conflicts = db.createObjectStore('conflicts', { keyPath: 'id' });
     conflicts.createIndex('record', 'record_id');
+  }
+  if (oldVersion < 2) {
+    // Map elements were filed under their map as a group (grp) with no village; they are
+    // filed under their parent (hh) and their map's village now, like every child record.
+    const rs = tx.objectStore('records');
+    let cur = await rs.openCursor(IDBKeyRange.bound(['map_element', ''], ['map_element', '\uffff']));
+    while (cur) {
+      const e = cur.value;
+      if (!e.hh && e.grp) {
+        const map = await rs.get(['condition_map', e.grp]);
+        await cur.update({ ...e, hh: e.grp, grp: '', village: map?.village || '' });
+      }
+      cur = await cur.continue();
+    }
   }
 }
 
@@ -62,18 +77,6 @@ export async function setMeta(key, value) {
 export async function delMeta(key) {
   const d = await db();
   await d.delete('meta', key);
-}
-
-// Where a record is filed locally: households by village, members and visits by household,
-// map elements by their map (grp = map_id; a pin's household is in its data, not its place).
-export function placeOf(type, data) {
-  if (!data) return { village: '', grp: '', hh: '' };
-  if (type === 'map_element') return { village: '', grp: data.map_id || '', hh: '' };
-  return {
-    village: data.village_code || '',
-    grp: data.group_code || '',
-    hh: type === 'household' ? '' : data.household_id || '',
-  };
 }
 
 export function makeUuid() {

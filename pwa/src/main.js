@@ -4,6 +4,7 @@ import { App } from './app.js';
 import { db } from './db.js';
 import { setState } from './state.js';
 import { sync } from './sync.js';
+import { loadSchema } from './schema.js';
 import { registerSW } from './swreg.js';
 import './style.css';
 
@@ -23,6 +24,7 @@ async function boot() {
     tx.objectStore('outbox').getAll(),
   ]);
   const rejected = ops.filter((o) => o.state === 'rejected').length;
+  await loadSchema(); // labels and checks offline, before any record screen draws
   setState({
     auth: auth && user ? 'in' : 'login',
     user: user || null,

@@ -3,7 +3,8 @@
 // not made at all. Writes of the outbox ask for strict durability (flushed to the disk, not
 // only handed to the OS): a phone that loses power right after 已保存 keeps the change.
 
-import { db, getMeta, isoLocal, makeUuid, placeOf } from './db.js';
+import { db, getMeta, isoLocal, makeUuid } from './db.js';
+import { parentType, placeOf } from './schema.js';
 
 const STRICT = { durability: 'strict' };
 
@@ -70,11 +71,8 @@ export async function saveRecord(type, id, values) {
   op.error = op.error || null;
   await ob.put(op);
   const data = { ...(rec?.data || {}), ...values };
-  let place = placeOf(type, data);
-  if (place.hh) {
-    const hh = await rs.get(['household', place.hh]);
-    place = { village: hh?.village || '', grp: '', hh: place.hh };
-  }
+  const place = placeOf(type, data);
+  if (place.hh) place.village = (await rs.get([parentType(type), place.hh]))?.village || '';
   await rs.put({
     type,
     id,

@@ -5,7 +5,8 @@
 // and its verdict's version becomes the base of the next one. Ops of different records go
 // together, in the order they were made (a household's create before its members').
 import { ApiError, LoginNeeded, NetworkError, api } from './api.js';
-import { db, deviceId, getMeta, isoLocal, makeUuid, placeOf, setMeta } from './db.js';
+import { db, deviceId, getMeta, isoLocal, makeUuid, setMeta } from './db.js';
+import { parentType, placeOf, refreshSchema } from './schema.js';
 import { counts, fold } from './store.js';
 import { bump, getState, setState } from './state.js';
 
@@ -154,7 +155,7 @@ async function applyPage(records, cursor) {
     // What the cadre sees: the server's record with this phone's waiting ops on top.
     const data = fold(p.data, ops);
     const place = placeOf(p.type, data);
-    if (!place.village && place.hh) place.village = (await rs.get(['household', place.hh]))?.village || '';
+    if (!place.village && place.hh) place.village = (await rs.get([parentType(p.type), place.hh]))?.village || '';
     await rs.put({
       type: p.type,
       id: p.id,
@@ -171,23 +172,18 @@ async function applyPage(records, cursor) {
   await tx.done;
 }
 
-// Records of villages no longer in the cadre's scope are dropped (unless ops still wait), and
-// with a dropped map its elements (they carry the map, not the village).
+// Records of villages no longer in the cadre's scope are dropped, unless ops still wait
+// (every record is filed under its village, a child under its parent's: schema.js placeOf).
 async function keepScope(scope) {
   const keep = new Set(scope);
   const d = await db();
   const tx = d.transaction(['records', 'outbox'], 'readwrite');
   const rs = tx.objectStore('records');
   const waiting = new Set((await tx.objectStore('outbox').getAll()).map((o) => o.id));
-  const away = (r) => r.village && !keep.has(r.village) && !waiting.has(r.id);
-  const maps = new Set();
-  for (const m of await rs.getAll(IDBKeyRange.bound(['condition_map', ''], ['condition_map', '\uffff']))) {
-    if (away(m)) maps.add(m.id);
-  }
-  const gone = (r) => (r.type === 'map_element' ? maps.has(r.grp) && !waiting.has(r.id) : away(r));
   let cur = await rs.openCursor();
   while (cur) {
-    if (gone(cur.value)) await cur.delete();
+    const r = cur.value;
+    if (r.village && !keep.has(r.village) && !waiting.has(r.id)) await cur.delete();
     cur = await cur.continue();
   }
   await tx.done;
@@ -324,6 +320,7 @@ export function sync(reason = '') {
   const run = async () => {
     setState({ syncing: true, syncError: '', phase: 'push', pulled: 0, pages: 0, more: false });
     try {
+      await refreshSchema(); // the server's record types: labels, limits, rules
       await push(); // push before pull: the pull then carries the merged results
       setState({ phase: 'pull' });
       const { rescoped } = await pull((p) => setState(p));

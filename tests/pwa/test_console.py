@@ -107,7 +107,7 @@ def test_reviewer_resolves_a_conflict_two_phones_made_and_both_phones_pull_it(
     rev.page.select_option("select[name=status]", "resolved")
     expect(rev.page.locator("[data-testid=conflict-row]")).to_have_count(1)
     expect(rev.page.locator("[data-testid=conflict-row]")).to_contain_text("super_t1")
-    expect(rev.page.locator("[data-testid=conflict-row]")).to_contain_text("人均纯收入(元)：5000")
+    expect(rev.page.locator("[data-testid=conflict-row]")).to_contain_text("人均纯收入（元）：5000")
 
     # the household's file at the county, with who changed what from which device
     rev.go(f"/console/h/{hid}")
@@ -150,7 +150,7 @@ def test_reviewer_resolves_a_conflict_two_phones_made_and_both_phones_pull_it(
         expect(phone.page.locator("[data-testid=conflict]")).to_have_count(0)
         # a third value: neither phone's stood, and each is told what became of its own
         expect(phone.page.locator("[data-testid=notice]")).to_contain_text(
-            f"「人均纯收入(元)」采用了「5000」，未采用您填写的「{mine}」"
+            f"「人均纯收入（元）」采用了「5000」，未采用您填写的「{mine}」"
         )
         phone.go(f"/v/{county.village_a}/g/all")
         expect(phone.page.locator("[data-testid=households]")).not_to_contain_text("冲突")
@@ -192,7 +192,7 @@ def test_the_phone_whose_value_did_not_stand_is_told_until_the_cadre_dismisses_i
     told = a.page.locator("[data-testid=notices]")
     expect(told.locator("h2")).to_have_text("1 条修改审核后未被采纳")
     expect(told.locator("[data-testid=notice]")).to_contain_text(
-        f"经上级审核，户档案「{head}」的「人均纯收入(元)」采用了「4800」，未采用您填写的「5100」。"
+        f"经上级审核，户档案「{head}」的「人均纯收入（元）」采用了「4800」，未采用您填写的「5100」。"
     )
     expect(told).to_contain_text("审核人 super_t1")
     told.locator("a:has-text('查看这一户')").click()

@@ -102,7 +102,7 @@ def stored_elements(phone: Phone, map_id: str) -> list[dict[str, Any]]:
     """The live map elements in the phone's IndexedDB."""
     return phone.idb(
         "const all = await req(db.transaction('records').objectStore('records')"
-        ".index('group').getAll(['map_element', '', arg]));"
+        ".index('hh').getAll(['map_element', arg]));"
         "return all.filter((r) => !r.deleted).map((r) => ({id: r.id, ...r.data}));",
         map_id,
     )
@@ -423,7 +423,7 @@ def test_long_strokes_are_simplified_pinch_zooms_and_a_full_map_says_so(
         for (let i = 0; i < 2997; i++) {
             const id = 'seeded-' + i;
             rs.put({ type: 'map_element', id, version: 1, server: null, deleted: false,
-                has_conflict: false, village: '', grp: arg, hh: '',
+                has_conflict: false, village: '', grp: '', hh: arg,
                 data: { map_id: arg, kind: 'stroke', pen: 'note', points: [i % 1000, 990, i % 1000, 995] } });
         }
         await new Promise((ok) => (tx.oncomplete = ok));""",

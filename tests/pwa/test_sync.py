@@ -152,6 +152,7 @@ def test_expired_token_while_offline_loses_nothing(
     phone.open()
     phone.login("cadre_a")
     phone.wait_controlled()
+    phone.wait_synced()  # the family file is on the phone before the signal goes
 
     def expire_access_token() -> None:
         auth = phone.idb(
@@ -272,8 +273,18 @@ def test_rejected_op_retried_after_an_edit(
     phone = phones(server)
     phone.open()
     phone.login("cadre_a")
+    phone.wait_synced()
     long_measure = "发展产业" * 30  # 120 characters: the server allows 100 a measure
-    edit_household(phone, hid, measures=f"养牛 2 头\n{long_measure}")
+    # This app refuses such a value before the outbox; an op saved by an older version of it
+    # (or one the server has come to refuse since) is queued here as that version queued it.
+    phone.idb(
+        """const tx = db.transaction('outbox', 'readwrite');
+        await req(tx.objectStore('outbox').put({
+            op_id: crypto.randomUUID(), type: 'household', id: arg.id, base_version: 1,
+            set: { measures: arg.measures }, unset: [], delete: false,
+            recorded_at: new Date().toISOString(), state: 'pending', error: null }));""",
+        {"id": hid, "measures": ["养牛 2 头", long_measure]},
+    )
     phone.sync()
     phone.page.wait_for_selector("[data-testid=rejected]")
     phone.go("/outbox")

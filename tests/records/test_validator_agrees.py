@@ -175,7 +175,7 @@ def test_the_phone_and_the_server_give_the_same_verdicts(tmp_path: Path) -> None
     path = tmp_path / "cases.json"
     path.write_text(json.dumps({"schema": schema, "today": now.isoformat(), "cases": cases}))
     run = subprocess.run(
-        [NODE, str(ROOT / "pwa" / "test" / "run-cases.mjs"), str(path)],
+        [NODE, str(ROOT / "tests" / "records" / "run_cases.mjs"), str(path)],
         capture_output=True,
         text=True,
         check=True,

@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { html, Select } from '../ui/common.js';
 import { useApp } from '../state.js';
-import { CHOICES, FIELD, show } from '../labels.js';
+import { choices, label, show } from '../schema.js';
 import { cached, Device, Failure, get, Person, townships, useApi, useNames, villageName, when } from './data.js';
 
 const ZERO = { households: 0, not_out: 0, out: 0, monitored: 0, members: 0, visits: 0 };
@@ -125,7 +125,7 @@ function HouseholdList({ q, village, group }) {
   return html`<section class="card">
       <div class="filters">
         <label>脱贫状态<${Select} name="status" blank=${false} value=${status} onChange=${(v) => { setStatus(v || ''); setOffset(0); }}
-          options=${[['', '全部'], ...Object.entries(CHOICES.poverty_status)]} /></label>
+          options=${[['', '全部'], ...choices('household', 'poverty_status')]} /></label>
       </div>
       <${Failure} error=${res.error} />
       ${res.data ? html`<p class="sub" data-testid="household-total">共 ${total} 户${q ? `（搜索“${q}”${village ? '' : '，您的全部范围'}）` : ''}</p>` : null}
@@ -138,8 +138,8 @@ function HouseholdList({ q, village, group }) {
               <td><a href=${`#/console/h/${h.id}`}>${h.head_name}</a></td>
               <td>${villageName(villages, h.village_code)} ${gname(h.village_code, h.group_code)}</td>
               <td class="mono">${h.id_number || '—'}</td>
-              <td>${CHOICES.poverty_category[h.poverty_category] || h.poverty_category}</td>
-              <td>${CHOICES.poverty_status[h.poverty_status] || h.poverty_status}</td>
+              <td>${show('household', 'poverty_category', h.poverty_category)}</td>
+              <td>${show('household', 'poverty_status', h.poverty_status)}</td>
               <td class="num">${h.members}</td>
               <td>${h.has_conflict ? html`<i class="tag bad">冲突</i>` : null}</td>
             </tr>`,
@@ -179,7 +179,7 @@ export function HouseholdView({ id, user }) {
         ${f.household.has_conflict ? html`<a class="tag bad" href="#/console/conflicts">有冲突待审核</a>` : null}</h2>
       <dl class="facts">
         <dt>村 · 组</dt><dd>${v?.township_name || ''} ${v?.name || d.village_code} ${g?.name || ''}</dd>
-        ${HH_FIELDS.map((k) => html`<dt>${FIELD[k]}</dt><dd data-field=${k}>${show(k, d[k])}</dd>`)}
+        ${HH_FIELDS.map((k) => html`<dt>${label('household', k)}</dt><dd data-field=${k}>${show('household', k, d[k])}</dd>`)}
       </dl>
     </section>
     <section class="card">
@@ -189,9 +189,9 @@ export function HouseholdView({ id, user }) {
             <thead><tr><th>姓名</th><th>关系</th><th>性别</th><th>身份证号</th><th>出生日期</th><th>健康</th><th>劳动能力</th><th>文化程度</th></tr></thead>
             <tbody>${f.members.map((m) => {
               const x = m.data;
-              return html`<tr><td>${x.name} ${m.has_conflict ? html`<i class="tag bad">冲突</i>` : null}</td><td>${show('relation', x.relation)}</td>
-                <td>${show('sex', x.sex)}</td><td class="mono">${x.id_number || '—'}</td><td>${x.birth_date || '—'}</td>
-                <td>${show('health', x.health)}</td><td>${show('labour', x.labour)}</td><td>${show('schooling', x.schooling)}</td></tr>`;
+              return html`<tr><td>${x.name} ${m.has_conflict ? html`<i class="tag bad">冲突</i>` : null}</td><td>${show('member', 'relation', x.relation)}</td>
+                <td>${show('member', 'sex', x.sex)}</td><td class="mono">${x.id_number || '—'}</td><td>${x.birth_date || '—'}</td>
+                <td>${show('member', 'health', x.health)}</td><td>${show('member', 'labour', x.labour)}</td><td>${show('member', 'schooling', x.schooling)}</td></tr>`;
             })}</tbody></table></div>`
         : html`<p class="sub">没有成员记录</p>`}
     </section>
@@ -204,7 +204,7 @@ export function HouseholdView({ id, user }) {
               const x = vi.data;
               const skew = x.clock_skew_s != null && Math.abs(x.clock_skew_s) > 300;
               return html`<tr><td>${when(x.occurred_at_corrected || x.occurred_at)}${skew ? html` <i class="tag bad" title="手机时间偏差">时间偏差</i>` : null}</td>
-                <td>${show('kind', x.kind)}</td><td class="wrap">${x.notes || '—'}</td><td>${show('needs', x.needs)}</td><td>${show('gps', x.gps)}</td></tr>`;
+                <td>${show('visit', 'kind', x.kind)}</td><td class="wrap">${x.notes || '—'}</td><td>${show('visit', 'needs', x.needs)}</td><td>${show('visit', 'gps', x.gps)}</td></tr>`;
             })}</tbody></table></div>`
         : html`<p class="sub">还没有走访</p>`}
     </section>
@@ -219,7 +219,7 @@ export function HouseholdView({ id, user }) {
             <td><${Person} nm=${nm} id=${h.user_id} /></td>
             <td><${Device} nm=${nm} user=${h.user_id} device=${h.device_id} /></td>
             <td>${OP[h.op] || h.op}</td>
-            <td class="wrap">${h.op === 'create' ? '建档' : (h.changed || []).map((k) => FIELD[k] || k).join('、') || '—'}</td>
+            <td class="wrap">${h.op === 'create' ? '建档' : (h.changed || []).map((k) => label(h.type || 'household', k)).join('、') || '—'}</td>
           </tr>`,
         )}</tbody>
       </table></div>

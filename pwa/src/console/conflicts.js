@@ -4,10 +4,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html, Select } from '../ui/common.js';
 import { useApp } from '../state.js';
-import { CHOICES, FIELD, TYPE, show } from '../labels.js';
+import { choices, field as fieldOf, label, schema, show, typeLabel } from '../schema.js';
 import { age, daysAgo, Device, Failure, forget, get, Person, post, recordLabel, townships, useApi, useNames, villageName, when } from './data.js';
 
-export const TYPES = { ...TYPE, condition_map: '民情地图', map_element: '地图要素', spot_check: '电话抽查' };
+// Every record type by its declared name (the server's schema).
+const typeOptions = () => Object.entries(schema()?.types || {}).map(([k, t]) => [k, t.label]);
 const AGES = [
   ['', '不限'],
   ['1', '超过 1 天'],
@@ -58,7 +59,7 @@ export function VillagePick({ value, onChange, villages, blank = '全部村' }) 
 // The fields in conflict; once resolved, with the value each one got.
 const fieldsOf = (c) =>
   Object.keys(c.fields)
-    .map((f) => (FIELD[f] || f) + (c.resolution?.fields?.[f] ? `：${show(f, c.resolution.fields[f].value)}` : ''))
+    .map((f) => label(c.type, f) + (c.resolution?.fields?.[f] ? `：${show(c.type, f, c.resolution.fields[f].value)}` : ''))
     .join('、');
 
 export function ConflictList({ user }) {
@@ -81,7 +82,7 @@ export function ConflictList({ user }) {
       <div class="filters">
         <label>状态<${Select} name="status" blank=${false} value=${status} onChange=${setStatus} options=${[['open', '待审核'], ['resolved', '已处理']]} /></label>
         <label>村<${VillagePick} value=${village} onChange=${setVillage} villages=${villages} /></label>
-        <label>类型<${Select} name="type" blank=${false} value=${type} onChange=${(v) => setType(v || '')} options=${[['', '全部类型'], ...Object.entries(TYPES)]} /></label>
+        <label>类型<${Select} name="type" blank=${false} value=${type} onChange=${(v) => setType(v || '')} options=${[['', '全部类型'], ...typeOptions()]} /></label>
         <label>时长<${Select} name="age" blank=${false} value=${older} onChange=${(v) => setOlder(v || '')} options=${AGES} /></label>
       </div>
       <${Failure} error=${res.error} />
@@ -95,9 +96,9 @@ export function ConflictList({ user }) {
           <tbody>${visible.map((c) => {
             const first = Object.values(c.fields)[0]?.stored_by || {};
             return html`<tr data-testid="conflict-row" data-id=${c.id} onClick=${() => (location.hash = `#/console/conflicts/${c.id}`)}>
-              <td><a href=${`#/console/conflicts/${c.id}`}>${labels.get(c.record_id)?.text || TYPES[c.type] || c.type}</a></td>
+              <td><a href=${`#/console/conflicts/${c.id}`}>${labels.get(c.record_id)?.text || typeLabel(c.type)}</a></td>
               <td>${villageName(villages, c.village_code)}</td>
-              <td>${TYPES[c.type] || c.type}</td>
+              <td>${typeLabel(c.type)}</td>
               <td class="wrap">${fieldsOf(c)}</td>
               <td><${Person} nm=${nm} id=${first.user_id} /></td>
               <td><${Person} nm=${nm} id=${c.incoming.user_id} /></td>
@@ -116,15 +117,15 @@ export function ConflictList({ user }) {
 
 // ── one conflict ──────────────────────────────────────────────────────────────────────────
 
-const LISTS = new Set(['causes', 'needs', 'measures']);
-
-function kindOf(field, entry) {
-  const sample = [entry.stored, entry.incoming, entry.base].find((v) => v !== null && v !== undefined);
-  if (LISTS.has(field) || Array.isArray(sample)) return CHOICES[field] ? 'checks' : 'lines';
-  if (CHOICES[field]) return 'choice';
-  if (typeof sample === 'boolean') return 'bool';
-  if (typeof sample === 'number') return 'number';
-  if (sample && typeof sample === 'object') return 'object';
+// How a field is edited, from its declared schema.
+function kindOf(type, field) {
+  const s = fieldOf(type, field) || {};
+  const t = [].concat(s.type || []).find((x) => x !== 'null');
+  if (t === 'array') return s.items?.enum ? 'checks' : 'lines';
+  if (s.enum) return 'choice';
+  if (t === 'boolean') return 'bool';
+  if (t === 'integer' || t === 'number') return 'number';
+  if (t === 'object') return 'object';
   return 'text';
 }
 
@@ -146,17 +147,17 @@ function startText(kind, v) {
   return v ?? '';
 }
 
-function Editor({ field, kind, raw, onChange }) {
+function Editor({ type, field, kind, raw, onChange }) {
   const name = `value-${field}`;
   if (kind === 'checks') {
     const cur = raw || [];
-    return html`<div class="checks">${Object.entries(CHOICES[field]).map(
+    return html`<div class="checks">${choices(type, field).map(
       ([k, v]) => html`<label class=${'chip' + (cur.includes(k) ? ' on' : '')}>
         <input type="checkbox" checked=${cur.includes(k)} onChange=${() => onChange(cur.includes(k) ? cur.filter((x) => x !== k) : [...cur, k])} />${v}
       </label>`,
     )}</div>`;
   }
-  if (kind === 'choice') return html`<${Select} name=${name} field=${field} value=${raw} onChange=${(v) => onChange(v || '')} />`;
+  if (kind === 'choice') return html`<${Select} name=${name} type=${type} field=${field} value=${raw} onChange=${(v) => onChange(v || '')} />`;
   if (kind === 'bool') return html`<${Select} name=${name} value=${raw} onChange=${(v) => onChange(v || '')} options=${[['true', '是'], ['false', '否']]} />`;
   if (kind === 'lines') return html`<textarea name=${name} value=${raw} onInput=${(e) => onChange(e.currentTarget.value)} placeholder="每行一项"></textarea>`;
   return html`<input name=${name} value=${raw} inputmode=${kind === 'number' ? 'decimal' : undefined}
@@ -171,7 +172,7 @@ function Side({ nm, who, device, at, extra }) {
 }
 
 function FieldReview({ c, field, entry, nm, pick, setPick, open }) {
-  const kind = kindOf(field, entry);
+  const kind = kindOf(c.type, field);
   const p = pick || {};
   const choose = (choice) => setPick({ choice, raw: p.raw ?? startText(kind, entry[entry.winner]) });
   const skew = c.incoming.clock_skew_s;
@@ -179,13 +180,13 @@ function FieldReview({ c, field, entry, nm, pick, setPick, open }) {
   const option = (side, label, value, who) => html`<label class=${'option' + (p.choice === side ? ' on' : '') + (entry.winner === side ? ' winner' : '')}>
     ${open ? html`<input type="radio" name=${`pick-${field}`} value=${side} checked=${p.choice === side} onChange=${() => choose(side)} />` : null}
     <span class="opt-head">${label} ${entry.winner === side ? html`<i class="tag">暂用</i>` : null}</span>
-    <span class="value" data-side=${side}>${show(field, value)}</span>
+    <span class="value" data-side=${side}>${show(c.type, field, value)}</span>
     ${who}
   </label>`;
   return html`<div class="field-review" data-testid=${`field-${field}`}>
-    <h3>${FIELD[field] || field}</h3>
+    <h3>${label(c.type, field)}</h3>
     <div class="sides">
-      <div class="option base"><span class="opt-head">原值（双方修改前）</span><span class="value" data-side="base">${show(field, entry.base)}</span></div>
+      <div class="option base"><span class="opt-head">原值（双方修改前）</span><span class="value" data-side="base">${show(c.type, field, entry.base)}</span></div>
       ${option('stored', '先提交', entry.stored, html`<${Side} nm=${nm} who=${entry.stored_by?.user_id} device=${entry.stored_by?.device_id}
         at=${entry.stored_by?.observed_at} extra=${entry.stored_by?.version ? ` · 第 ${entry.stored_by.version} 版` : ''} />`)}
       ${option('incoming', '后提交', entry.incoming, html`<${Side} nm=${nm} who=${c.incoming.user_id} device=${c.incoming.device_id}
@@ -195,11 +196,11 @@ function FieldReview({ c, field, entry, nm, pick, setPick, open }) {
       ? html`<div class=${'option new' + (p.choice === 'value' ? ' on' : '')}>
           <label><input type="radio" name=${`pick-${field}`} value="value" checked=${p.choice === 'value'} disabled=${kind === 'object'} onChange=${() => choose('value')} />
           ${kind === 'object' ? '此项只能在两值中选一' : '填写新值'}</label>
-          ${p.choice === 'value' ? html`<${Editor} field=${field} kind=${kind} raw=${p.raw} onChange=${(raw) => setPick({ choice: 'value', raw })} />` : null}
+          ${p.choice === 'value' ? html`<${Editor} type=${c.type} field=${field} kind=${kind} raw=${p.raw} onChange=${(raw) => setPick({ choice: 'value', raw })} />` : null}
           ${p.choice === 'value' && typed(kind, p.raw) === undefined ? html`<span class="err">${kind === 'number' ? '请填写数字' : '请选择'}</span>` : null}
         </div>`
       : done
-        ? html`<p class="resolved-as" data-testid="resolution">处理结果：${CHOICE_TEXT[done.choice]} → <b>${show(field, done.value)}</b></p>`
+        ? html`<p class="resolved-as" data-testid="resolution">处理结果：${CHOICE_TEXT[done.choice]} → <b>${show(c.type, field, done.value)}</b></p>`
         : null}
   </div>`;
 }
@@ -226,7 +227,7 @@ export function ConflictDetail({ id, user }) {
     const p = picks[f];
     if (!p?.choice) ready = false;
     else if (p.choice === 'value') {
-      const v = typed(kindOf(f, c.fields[f]), p.raw);
+      const v = typed(kindOf(c.type, f), p.raw);
       if (v === undefined) ready = false;
       body[f] = { choice: 'value', value: v };
     } else body[f] = { choice: p.choice };
@@ -247,10 +248,10 @@ export function ConflictDetail({ id, user }) {
   }
   return html`<p class="crumbs"><a href="#/console/conflicts">‹ 冲突列表</a></p>
     <section class="card" data-testid="conflict-detail" data-status=${c.status}>
-      <h2>${label?.text || TYPES[c.type] || c.type} <i class=${'tag' + (open ? ' bad' : '')}>${open ? '待审核' : '已处理'}</i></h2>
+      <h2>${label?.text || typeLabel(c.type)} <i class=${'tag' + (open ? ' bad' : '')}>${open ? '待审核' : '已处理'}</i></h2>
       <dl class="facts">
         <dt>村</dt><dd>${villageName(villages, c.village_code)}</dd>
-        <dt>类型</dt><dd>${TYPES[c.type] || c.type}</dd>
+        <dt>类型</dt><dd>${typeLabel(c.type)}</dd>
         <dt>发生</dt><dd>${when(c.created_at)}（${age(c.created_at)}）</dd>
         ${c.clock_skew_flag ? html`<dt>时钟</dt><dd class="err">后提交一方手机时间与服务器相差 ${Math.round(c.incoming.clock_skew_s / 60)} 分钟（时间已按服务器校正）</dd>` : null}
         ${open ? null : html`<dt>处理人</dt><dd><${Person} nm=${nm} id=${c.resolved_by} /> · ${when(c.resolved_at)} · 成为第 ${c.resolution?.version} 版</dd>`}

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, LoginNeeded, NetworkError, api } from '../api.js';
 import { getRecord } from '../store.js';
 import { getState, setState } from '../state.js';
-import { shortTime } from '../labels.js';
+import { shortTime } from '../schema.js';
 import { html } from '../ui/common.js';
 import { NoAccess } from './entry.js';
 

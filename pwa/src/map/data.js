@@ -4,7 +4,8 @@
 // and conflicts like the rest. Map elements are filed under their map (`grp` = map_id).
 import { db, deviceId, makeUuid } from '../db.js';
 import { deleteRecord, getRecord, households, saveRecord } from '../store.js';
-import { groupMapId, MAX_ELEMENTS } from './geometry.js';
+import { groupMapId, maxElements } from './geometry.js';
+import { check } from '../schema.js';
 
 export const MAP_W = 1000;
 export const MAP_H = 1000;
@@ -20,7 +21,7 @@ export async function mapOfGroup(village, group) {
 
 export async function elementsOf(mapId) {
   const d = await db();
-  return (await d.getAllFromIndex('records', 'group', ['map_element', '', mapId])).filter((e) => !e.deleted);
+  return (await d.getAllFromIndex('records', 'hh', ['map_element', mapId])).filter((e) => !e.deleted);
 }
 
 // Everything the map screen draws, read in one go.
@@ -54,9 +55,12 @@ export class LimitError extends Error {}
 
 // Saves answer the element's record as stored (null: nothing was saved).
 export async function addElement(mapId, values, liveCount) {
-  if (liveCount >= MAX_ELEMENTS) {
-    throw new LimitError(`每张民情地图最多 ${MAX_ELEMENTS} 个元素（线条、农户标记、文字），本图已满。可用橡皮擦去不用的线条后再画。`);
+  if (liveCount >= maxElements()) {
+    throw new LimitError(`每张民情地图最多 ${maxElements()} 个元素（线条、农户标记、文字），本图已满。可用橡皮擦去不用的线条后再画。`);
   }
+  // Refused here, with the server's words, what the server would refuse (a label too long).
+  const errors = check('map_element', { map_id: mapId, ...values });
+  if (errors.length) throw new LimitError(errors[0].message);
   const id = makeUuid();
   await saveRecord('map_element', id, { map_id: mapId, ...values });
   return getRecord('map_element', id);

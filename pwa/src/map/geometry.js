@@ -1,6 +1,7 @@
 // Condition-map geometry on the phone: pens, pin colours, stroke outlines, the point limit,
 // hit testing. Coordinates are integer map units (the map's width × height, 1000 × 1000 by
 // default); the stored data are the raw points, the outline is only how they are drawn.
+import { entry, show } from '../schema.js';
 import getStroke from 'perfect-freehand';
 import simplify from 'simplify-js';
 
@@ -13,17 +14,19 @@ export const PENS = {
 };
 
 export const STATUS = {
-  not_out: { colour: '#d7301f', label: '未脱贫' },
-  out: { colour: '#1a9850', label: '已脱贫' },
-  monitored: { colour: '#f08c00', label: '监测户' },
+  not_out: { colour: '#d7301f', get label() { return show('household', 'poverty_status', 'not_out'); } },
+  out: { colour: '#1a9850', get label() { return show('household', 'poverty_status', 'out'); } },
+  monitored: { colour: '#f08c00', get label() { return show('household', 'poverty_status', 'monitored'); } },
   relocated: { colour: '#4575b4', label: '易地搬迁' },
   none: { colour: '#888888', label: '未关联农户' },
 };
 
-// The server's limits (backend/maps/geometry.py).
+// The server simplifies strokes of more points (backend/maps/geometry.py); the phone does
+// the same first, so what the cadre sees is what is stored.
 export const MAX_STROKE_POINTS = 1000;
-export const MAX_ELEMENTS = 3000;
-export const NEAR_LIMIT = 2900;
+// Elements a map may hold: the server's declared limit (its schema), and a warning near it.
+export const maxElements = () => entry('map_element')?.max_per_parent ?? Infinity;
+export const nearLimit = () => maxElements() - 100;
 // A stroke that passes the limit is simplified to this many points or fewer, so the hand
 // can go on drawing for a while before it is simplified again.
 const SIMPLIFIED_TARGET = 800;

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { html, Header, Field, Text, Area, Select, Checks, Toggle, useLoad, go, blankToNull, ID_RE, PHONE_RE } from './common.js';
-import { getRecord, childrenOf, conflictsOf, notices, outboxAll, saveRecord } from '../store.js';
+import { html, Header, Text, Area, Select, Checks, Toggle, useLoad, go, blankToNull, num, RecordField as F, saveChecked } from './common.js';
+import { getRecord, childrenOf, conflictsOf, notices, outboxAll } from '../store.js';
 import { deviceId, getMeta, makeUuid } from '../db.js';
-import { FIELD, show, shortTime } from '../labels.js';
+import { label, show, shortTime } from '../schema.js';
+import { idFacts, idValid } from '../validate.js';
 import { toast, bump } from '../state.js';
 import { refreshCounts } from '../sync.js';
 import { MapCard } from './mapcard.js';
@@ -38,12 +39,12 @@ function Conflicts({ conflicts, rec, members, device }) {
         ${c.fields
           ? Object.entries(c.fields).map(
               ([f, v]) => html`<dl class="both">
-                <dt>${FIELD[f] || f}</dt>
-                <dd><span class="who">${who(c.incoming?.device_id, '后提交')}</span> ${show(f, v.incoming)} ${v.winner === 'incoming' ? html`<i class="tag">现采用</i>` : null}</dd>
-                <dd><span class="who">${who(v.stored_by?.device_id, '先提交')}</span> ${show(f, v.stored)} ${v.winner === 'stored' ? html`<i class="tag">现采用</i>` : null}</dd>
+                <dt>${label(c.type, f)}</dt>
+                <dd><span class="who">${who(c.incoming?.device_id, '后提交')}</span> ${show(c.type, f, v.incoming)} ${v.winner === 'incoming' ? html`<i class="tag">现采用</i>` : null}</dd>
+                <dd><span class="who">${who(v.stored_by?.device_id, '先提交')}</span> ${show(c.type, f, v.stored)} ${v.winner === 'stored' ? html`<i class="tag">现采用</i>` : null}</dd>
               </dl>`,
             )
-          : html`<p>本机提交的值：${Object.entries(c.mine || {}).map(([f, v]) => html`<span>${FIELD[f] || f}＝${show(f, v)}；</span>`)}
+          : html`<p>本机提交的值：${Object.entries(c.mine || {}).map(([f, v]) => html`<span>${label(c.type, f)}＝${show(c.type, f, v)}；</span>`)}
               （另一方的值在下次同步后显示）</p>`}
       </div>`,
     )}
@@ -81,7 +82,7 @@ export function FamilyFile({ id }) {
       <dl class="facts" data-testid="facts">
         <dt>村民组</dt><dd>${village ? village.name : ''} ${group ? group.name : ''}</dd>
         ${HH_FIELDS.filter((k) => k !== 'group_code').map(
-          (k) => html`<dt>${FIELD[k]}</dt><dd data-field=${k}>${show(k, d[k])}</dd>`,
+          (k) => html`<dt>${label('household', k)}</dt><dd data-field=${k}>${show('household', k, d[k])}</dd>`,
         )}
       </dl>
     </section>
@@ -95,7 +96,7 @@ export function FamilyFile({ id }) {
             (m) => html`<li><a class="row" href=${`#/h/${id}/m/${m.id}`}>
               <span class="main">${m.data.name} ${waiting.has(m.id) ? html`<i class="tag wait">待同步</i>` : null}
                 ${m.has_conflict ? html`<i class="tag bad">冲突</i>` : null}</span>
-              <span class="sub">${show('relation', m.data.relation)} · ${show('sex', m.data.sex)} · ${show('health', m.data.health)}</span>
+              <span class="sub">${show('member', 'relation', m.data.relation)} · ${show('member', 'sex', m.data.sex)} · ${show('member', 'health', m.data.health)}</span>
             </a></li>`,
           )}
       </ul>
@@ -108,10 +109,10 @@ export function FamilyFile({ id }) {
           .sort((a, b) => (b.data.occurred_at || '').localeCompare(a.data.occurred_at || ''))
           .map(
             (v) => html`<li class="row static">
-              <span class="main">${show('kind', v.data.kind)} · ${shortTime(v.data.occurred_at)}
+              <span class="main">${show('visit', 'kind', v.data.kind)} · ${shortTime(v.data.occurred_at)}
                 ${waiting.has(v.id) ? html`<i class="tag wait">待同步</i>` : null}</span>
               ${v.data.notes ? html`<span class="sub">${v.data.notes}</span>` : null}
-              ${v.data.needs?.length ? html`<span class="sub">需求：${show('needs', v.data.needs)}</span>` : null}
+              ${v.data.needs?.length ? html`<span class="sub">需求：${show('visit', 'needs', v.data.needs)}</span>` : null}
               ${v.data.follow_up_on ? html`<span class="sub">下次回访：${v.data.follow_up_on}</span>` : null}
             </li>`,
           )}
@@ -148,7 +149,7 @@ export function HouseholdForm({ id, village, group }) {
       };
     }
     const rec = await getRecord('household', id);
-    return { v: { ...rec.data, measures: rec.data.measures || [] }, villages, orig_id: rec.data.id_number };
+    return { v: { ...rec.data, measures: rec.data.measures || [] }, villages, before: rec.data };
   }, [id]);
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);
@@ -164,45 +165,36 @@ export function HouseholdForm({ id, village, group }) {
     out.village_code = v.village_code;
     out.causes = v.causes || [];
     out.measures = (v.measures || []).map((m) => m.trim()).filter(Boolean);
-    const err = {};
-    if (!out.head_name) err.head_name = '请填写户主姓名';
-    // Only a changed number is checked: a role that pulls masked numbers sends them back unchanged.
-    if (out.id_number && out.id_number !== form.orig_id && !ID_RE.test(out.id_number)) err.id_number = '身份证号应为 18 位';
-    if (out.phone && !PHONE_RE.test(out.phone)) err.phone = '电话号码格式不对';
-    if (out.income_per_head !== null) {
-      const n = Number(out.income_per_head);
-      if (!Number.isInteger(n) || n < 0) err.income_per_head = '请填写整数（元）';
-      else out.income_per_head = n;
-    }
-    setErrors(err);
-    if (Object.keys(err).length) return;
+    out.income_per_head = num(out.income_per_head);
     setBusy(true);
     const rid = id || makeUuid();
-    const op = await saveRecord('household', rid, out);
+    const op = await saveChecked('household', rid, out, { before: form.before, setErrors });
     setBusy(false);
+    if (op === undefined) return;
     saved(op, `/h/${rid}`);
   }
 
   return html`<${Header} title=${creating ? '新增一户' : '编辑档案'} back=${creating ? `/v/${village}/g/${group}` : `/h/${id}`} />
     <form class="form" onSubmit=${submit}>
-      <${Field} label=${FIELD.head_name} error=${errors.head_name}><${Text} name="head_name" value=${v.head_name} onInput=${fv('head_name')} /><//>
-      <${Field} label=${FIELD.group_code}>
+      <${F} type="household" name="head_name" errors=${errors}><${Text} name="head_name" value=${v.head_name} onInput=${fv('head_name')} /><//>
+      <${F} type="household" name="group_code" errors=${errors}>
         <${Select} name="group_code" options=${groups.map((g) => [g.code, g.name])} value=${v.group_code} onChange=${fv('group_code')} />
       <//>
-      <${Field} label=${FIELD.address}><${Text} name="address" value=${v.address} onInput=${fv('address')} /><//>
-      <${Field} label=${FIELD.id_number} error=${errors.id_number}><${Text} name="id_number" value=${v.id_number} onInput=${fv('id_number')} maxlength="18" /><//>
-      <${Field} label=${FIELD.phone} error=${errors.phone}><${Text} name="phone" type="tel" value=${v.phone} onInput=${fv('phone')} /><//>
-      <${Field} label=${FIELD.poverty_category}><${Select} name="poverty_category" field="poverty_category" blank=${false} value=${v.poverty_category} onChange=${fv('poverty_category')} /><//>
-      <${Field} label=${FIELD.poverty_status}><${Select} name="poverty_status" field="poverty_status" blank=${false} value=${v.poverty_status} onChange=${fv('poverty_status')} /><//>
-      <${Field} label=${FIELD.causes}><${Checks} field="causes" value=${v.causes} onChange=${fv('causes')} /><//>
-      <${Field} label=${FIELD.income_per_head} error=${errors.income_per_head}><${Text} name="income_per_head" type="number" inputmode="numeric" value=${v.income_per_head} onInput=${fv('income_per_head')} /><//>
-      <${Field} label=${FIELD.pairing_cadre}><${Text} name="pairing_cadre" value=${v.pairing_cadre} onInput=${fv('pairing_cadre')} /><//>
-      <${Toggle} label=${FIELD.relocated} value=${v.relocated} onChange=${fv('relocated')} />
-      <${Toggle} label=${FIELD.relief_loan} value=${v.relief_loan} onChange=${fv('relief_loan')} />
-      <${Field} label=${FIELD.measures + '（一户一策），每行一项'}>
+      <${F} type="household" name="address" errors=${errors}><${Text} name="address" value=${v.address} onInput=${fv('address')} /><//>
+      <${F} type="household" name="id_number" errors=${errors}><${Text} name="id_number" value=${v.id_number} onInput=${fv('id_number')} maxlength="18" /><//>
+      <${F} type="household" name="phone" errors=${errors}><${Text} name="phone" type="tel" value=${v.phone} onInput=${fv('phone')} /><//>
+      <${F} type="household" name="poverty_category" errors=${errors}><${Select} name="poverty_category" type="household" field="poverty_category" blank=${false} value=${v.poverty_category} onChange=${fv('poverty_category')} /><//>
+      <${F} type="household" name="poverty_status" errors=${errors}><${Select} name="poverty_status" type="household" field="poverty_status" blank=${false} value=${v.poverty_status} onChange=${fv('poverty_status')} /><//>
+      <${F} type="household" name="causes" errors=${errors}><${Checks} type="household" field="causes" value=${v.causes} onChange=${fv('causes')} /><//>
+      <${F} type="household" name="income_per_head" errors=${errors}><${Text} name="income_per_head" type="number" inputmode="numeric" value=${v.income_per_head} onInput=${fv('income_per_head')} /><//>
+      <${F} type="household" name="pairing_cadre" errors=${errors}><${Text} name="pairing_cadre" value=${v.pairing_cadre} onInput=${fv('pairing_cadre')} /><//>
+      <${Toggle} label=${label('household', 'relocated')} value=${v.relocated} onChange=${fv('relocated')} />
+      <${Toggle} label=${label('household', 'relief_loan')} value=${v.relief_loan} onChange=${fv('relief_loan')} />
+      <${F} type="household" name="measures" errors=${errors}>
+        <span class="hint">一户一策，每行一项</span>
         <${Area} name="measures" value=${(v.measures || []).join('\n')} onInput=${(x) => fv('measures')(x.split('\n'))} />
       <//>
-      <${Field} label=${FIELD.remark}><${Area} name="remark" value=${v.remark} onInput=${fv('remark')} /><//>
+      <${F} type="household" name="remark" errors=${errors}><${Area} name="remark" value=${v.remark} onInput=${fv('remark')} /><//>
       <button class="primary" type="submit" disabled=${busy}>保存</button>
     </form>`;
 }
@@ -212,33 +204,38 @@ export function MemberForm({ household, id }) {
   const [form, set] = useForm(async () => {
     if (creating) return { household_id: household, name: '', relation: 'other' };
     const data = (await getRecord('member', id)).data;
-    return { ...data, orig_id: data.id_number };
+    return { ...data, before: data };
   }, [id]);
   const [errors, setErrors] = useState({});
   if (!form) return html`<${Header} title="家庭成员" />`;
+  // A valid ID number says the birth date and sex: filled in where still empty (the check
+  // then holds what is typed against it).
+  const typedId = (x) => {
+    set('id_number')(x);
+    if (!idValid(x)) return;
+    const facts = idFacts(x);
+    if (!form.birth_date && facts.birth) set('birth_date')(facts.birth);
+    if (!form.sex) set('sex')(facts.sex);
+  };
   async function submit(e) {
     e.preventDefault();
     const out = { household_id: household };
     for (const k of MEMBER_FIELDS) out[k] = blankToNull(form[k]);
     out.relation = out.relation || 'other';
-    const err = {};
-    if (!out.name) err.name = '请填写姓名';
-    if (out.id_number && out.id_number !== form.orig_id && !ID_RE.test(out.id_number)) err.id_number = '身份证号应为 18 位';
-    setErrors(err);
-    if (Object.keys(err).length) return;
-    const op = await saveRecord('member', creating ? makeUuid() : id, out);
+    const op = await saveChecked('member', creating ? makeUuid() : id, out, { before: form.before, setErrors });
+    if (op === undefined) return;
     saved(op, `/h/${household}`);
   }
   return html`<${Header} title=${creating ? '添加成员' : '编辑成员'} back=${`/h/${household}`} />
     <form class="form" onSubmit=${submit}>
-      <${Field} label=${FIELD.name} error=${errors.name}><${Text} name="name" value=${form.name} onInput=${set('name')} /><//>
-      <${Field} label=${FIELD.relation}><${Select} name="relation" field="relation" blank=${false} value=${form.relation} onChange=${set('relation')} /><//>
-      <${Field} label=${FIELD.sex}><${Select} name="sex" field="sex" value=${form.sex} onChange=${set('sex')} /><//>
-      <${Field} label=${FIELD.id_number} error=${errors.id_number}><${Text} name="id_number" value=${form.id_number} onInput=${set('id_number')} maxlength="18" /><//>
-      <${Field} label=${FIELD.birth_date}><${Text} name="birth_date" type="date" value=${form.birth_date} onInput=${set('birth_date')} /><//>
-      <${Field} label=${FIELD.health}><${Select} name="health" field="health" value=${form.health} onChange=${set('health')} /><//>
-      <${Field} label=${FIELD.labour}><${Select} name="labour" field="labour" value=${form.labour} onChange=${set('labour')} /><//>
-      <${Field} label=${FIELD.schooling}><${Select} name="schooling" field="schooling" value=${form.schooling} onChange=${set('schooling')} /><//>
+      <${F} type="member" name="name" errors=${errors}><${Text} name="name" value=${form.name} onInput=${set('name')} /><//>
+      <${F} type="member" name="relation" errors=${errors}><${Select} name="relation" type="member" field="relation" blank=${false} value=${form.relation} onChange=${set('relation')} /><//>
+      <${F} type="member" name="id_number" errors=${errors}><${Text} name="id_number" value=${form.id_number} onInput=${typedId} maxlength="18" /><//>
+      <${F} type="member" name="sex" errors=${errors}><${Select} name="sex" type="member" field="sex" value=${form.sex} onChange=${set('sex')} /><//>
+      <${F} type="member" name="birth_date" errors=${errors}><${Text} name="birth_date" type="date" value=${form.birth_date} onInput=${set('birth_date')} /><//>
+      <${F} type="member" name="health" errors=${errors}><${Select} name="health" type="member" field="health" value=${form.health} onChange=${set('health')} /><//>
+      <${F} type="member" name="labour" errors=${errors}><${Select} name="labour" type="member" field="labour" value=${form.labour} onChange=${set('labour')} /><//>
+      <${F} type="member" name="schooling" errors=${errors}><${Select} name="schooling" type="member" field="schooling" value=${form.schooling} onChange=${set('schooling')} /><//>
       <button class="primary" type="submit">保存</button>
     </form>`;
 }

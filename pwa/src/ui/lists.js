@@ -2,7 +2,7 @@ import { Component } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html, Header, useLoad } from './common.js';
 import { groupCounts, households, notices, recordIdsWithOps } from '../store.js';
-import { CHOICES, maskId } from '../labels.js';
+import { maskId, show } from '../schema.js';
 import { useApp } from '../state.js';
 import { canSupervise } from '../supervision/entry.js';
 import { Notices } from './notices.js';
@@ -90,7 +90,7 @@ class Block extends Component {
   render({ rows, pending, gname }) {
     return rows.map((r) => {
       const d = r.data;
-      const sub = `${gname[d.group_code] || ''} ${maskId(d.id_number)} · ${CHOICES.poverty_status[d.poverty_status] || ''}`;
+      const sub = `${gname[d.group_code] || ''} ${maskId(d.id_number)} · ${show('household', 'poverty_status', d.poverty_status)}`;
       return html`<li key=${r.id}><a class="row" href=${'#/h/' + r.id}>
         <span class="main">${d.head_name}${pending && pending.has(r.id) ? html`<i class="tag wait">待同步</i>` : null}${r.has_conflict ? html`<i class="tag bad">冲突</i>` : null}</span>
         <span class="sub">${sub}</span>

@@ -7,7 +7,7 @@ import { MapCanvas } from '../map/canvas.js';
 import { Legend } from '../map/render.js';
 import { History } from '../map/history.js';
 import { addElement, createGroupMap, LimitError, loadGroupMap, moveElement, removeElement } from '../map/data.js';
-import { MAX_ELEMENTS, MAX_STROKE_POINTS, NEAR_LIMIT, PENS, pinStatus, STATUS } from '../map/geometry.js';
+import { maxElements, MAX_STROKE_POINTS, nearLimit, PENS, pinStatus, STATUS } from '../map/geometry.js';
 
 const TOOLS = [
   ['view', '查看'],
@@ -187,8 +187,8 @@ function MapEditor({ data, reload, household }) {
 
   return html`
     ${limit ? html`<div class="banner warn" role="alert" data-testid="map-limit">${limit}</div>` : null}
-    ${!limit && count >= NEAR_LIMIT
-      ? html`<div class="banner warn" data-testid="map-limit">本图已有 ${count} 个元素，接近上限 ${MAX_ELEMENTS} 个。</div>`
+    ${!limit && count >= nearLimit()
+      ? html`<div class="banner warn" data-testid="map-limit">本图已有 ${count} 个元素，接近上限 ${maxElements()} 个。</div>`
       : null}
     ${pinFor
       ? html`<div class="banner" data-testid="map-hint">${data.households[pinFor]?.head_name || ''} 户还没有标在图上：在地图上点其房屋的位置，放下标记。</div>`
@@ -213,7 +213,7 @@ function MapEditor({ data, reload, household }) {
       conflicted=${conflicted} ghosts=${ghosts}
       onStroke=${onStroke} onErase=${onErase} onMove=${onMove} onTap=${onTap} />
     <p class="map-count sub" data-testid="map-count" data-count=${count}>
-      ${TIPS[tool] || ''} 本图 ${count}/${MAX_ELEMENTS} 个元素
+      ${TIPS[tool] || ''} 本图 ${count}/${maxElements()} 个元素
     </p>
     <${Legend} />
     ${sheet?.kind === 'pin'

@@ -1,18 +1,18 @@
 // Resolutions that did not keep the value this phone sent: said until the cadre taps 知道了.
 import { html } from './common.js';
-import { FIELD, TYPE, show, shortTime } from '../labels.js';
+import { label, show, shortTime, typeLabel } from '../schema.js';
 import { dismissNotice } from '../store.js';
 import { bump } from '../state.js';
 
 function what(n) {
   if (n.type === 'household') return `户档案「${n.name}」`;
   if (n.type === 'member') return `成员「${n.name}」`;
-  return TYPE[n.type] || n.type;
+  return `${typeLabel(n.type)}${n.name ? `「${n.name}」` : ''}`;
 }
 
 export function noticeText(n) {
   const parts = n.fields.map(
-    (x) => `「${FIELD[x.field] || x.field}」采用了「${show(x.field, x.final)}」，未采用您填写的「${show(x.field, x.mine)}」`,
+    (x) => `「${label(n.type, x.field)}」采用了「${show(n.type, x.field, x.final)}」，未采用您填写的「${show(n.type, x.field, x.mine)}」`,
   );
   return `经上级审核，${what(n)}的${parts.join('；')}。`;
 }

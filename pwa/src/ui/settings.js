@@ -3,7 +3,7 @@ import { html, Header, useLoad } from './common.js';
 import { deviceId, delMeta, getMeta } from '../db.js';
 import { useApp, setState, toast } from '../state.js';
 import { api } from '../api.js';
-import { shortTime } from '../labels.js';
+import { shortTime } from '../schema.js';
 
 const mb = (n) => (n / 1024 / 1024).toFixed(1) + ' MB';
 

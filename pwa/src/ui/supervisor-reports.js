@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html, Header } from './common.js';
 import { useApp } from '../state.js';
-import { shortTime } from '../labels.js';
+import { shortTime } from '../schema.js';
 import { cachedReport, fetchReport, why } from '../supervision/data.js';
 
 const CHARTS = [

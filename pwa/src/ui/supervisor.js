@@ -15,7 +15,7 @@ import { isoLocal, makeUuid } from '../db.js';
 import { getRecord, saveRecord } from '../store.js';
 import { refreshCounts } from '../sync.js';
 import { bump, toast, useApp } from '../state.js';
-import { CHOICES, shortTime } from '../labels.js';
+import { check, shortTime, show } from '../schema.js';
 import {
   cachedRound,
   cachedRounds,
@@ -256,7 +256,7 @@ function CadreCard({ round, cadre, local, me }) {
 function LastVisit({ v }) {
   if (!v) return html`<span>没有走访记录</span>`;
   const when = v.occurred_at_corrected || v.occurred_at;
-  const place = [v.village_name || v.village_code, v.head_name ? `${v.head_name}家` : '', CHOICES.kind[v.kind] || v.kind]
+  const place = [v.village_name || v.village_code, v.head_name ? `${v.head_name}家` : '', show('visit', 'kind', v.kind)]
     .filter(Boolean)
     .join(' · ');
   const gps = v.gps ? `定位 ${Number(v.gps.lat).toFixed(4)}, ${Number(v.gps.lon).toFixed(4)}` : '没有定位';
@@ -407,6 +407,11 @@ function CheckForm({ roundId, cadreId, checkId }) {
       recent_work: reached ? blankToNull(work) : null,
       remark: blankToNull(remark),
     };
+    const errors = check('spot_check', values);
+    if (errors.length) {
+      setError(errors.map((x) => x.message).join('；'));
+      return setBusy(false);
+    }
     try {
       const op = await saveRecord('spot_check', id.current, values);
       await refreshCounts();

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { html, Header, Field, Text, Area, Select, Checks, useLoad, go, blankToNull } from './common.js';
-import { childrenOf, getRecord, saveRecord } from '../store.js';
+import { html, Header, Text, Area, Select, Checks, useLoad, go, blankToNull, RecordField as F, saveChecked } from './common.js';
+import { childrenOf, getRecord } from '../store.js';
 import { isoLocal, makeUuid } from '../db.js';
 import { toast, bump } from '../state.js';
 import { refreshCounts } from '../sync.js';
@@ -34,17 +34,22 @@ function useFix() {
   return fix;
 }
 
-export function VisitForm({ household }) {
+// A new visit, or (with `visit`) the correction of one by its author: a visit the server
+// refused opens here to be fixed, its time and place kept as first recorded.
+export function VisitForm({ household, visit }) {
   const rec = useLoad(() => getRecord('household', household), [household]);
   const earlier = useLoad(() => childrenOf('visit', household), [household]);
+  const existing = useLoad(() => (visit ? getRecord('visit', visit) : Promise.resolve(null)), [visit]);
   const fix = useFix();
   const [kind, setKind] = useState(null);
-  const [notes, setNotes] = useState('');
-  const [needs, setNeeds] = useState([]);
-  const [follow, setFollow] = useState('');
+  const [notes, setNotes] = useState(null);
+  const [needs, setNeeds] = useState(null);
+  const [follow, setFollow] = useState(null);
   const [busy, setBusy] = useState(false);
-  const id = useRef(makeUuid());
-  const defaultKind = earlier && earlier.length ? 'revisit' : 'first_visit';
+  const [errors, setErrors] = useState({});
+  const id = useRef(visit || makeUuid());
+  const was = existing?.data || {};
+  const defaultKind = was.kind || (earlier && earlier.length ? 'revisit' : 'first_visit');
 
   async function submit(e) {
     e.preventDefault();
@@ -53,13 +58,14 @@ export function VisitForm({ household }) {
     const data = {
       household_id: household,
       kind: kind || defaultKind,
-      occurred_at: isoLocal(),
-      gps: fix.state === 'ok' ? fix.gps : null,
-      notes: blankToNull(notes),
-      needs,
-      follow_up_on: follow || null,
+      occurred_at: was.occurred_at || isoLocal(),
+      gps: was.occurred_at ? was.gps ?? null : fix.state === 'ok' ? fix.gps : null,
+      notes: blankToNull(notes ?? was.notes),
+      needs: needs ?? was.needs ?? [],
+      follow_up_on: (follow ?? was.follow_up_on) || null,
     };
-    const op = await saveRecord('visit', id.current, data);
+    const op = await saveChecked('visit', id.current, data, { setErrors });
+    if (op === undefined) return setBusy(false);
     await refreshCounts();
     bump();
     toast(op ? '已保存，待同步' : '没有修改');
@@ -68,10 +74,10 @@ export function VisitForm({ household }) {
 
   return html`<${Header} title=${'走访 ' + (rec ? rec.data.head_name : '')} back=${`/h/${household}`} />
     <form class="form" onSubmit=${submit}>
-      <${Field} label="走访类型"><${Select} name="kind" field="kind" blank=${false} value=${kind || defaultKind} onChange=${setKind} /><//>
-      <${Field} label="走访记录"><${Area} name="notes" value=${notes} onInput=${setNotes} rows="5" placeholder="家中情况、谈话内容" /><//>
-      <${Field} label="发现的需求"><${Checks} field="needs" value=${needs} onChange=${setNeeds} /><//>
-      <${Field} label="下次回访日期"><${Text} name="follow_up_on" type="date" value=${follow} onInput=${setFollow} /><//>
+      <${F} type="visit" name="kind" errors=${errors}><${Select} name="kind" type="visit" field="kind" blank=${false} value=${kind || defaultKind} onChange=${setKind} /><//>
+      <${F} type="visit" name="notes" errors=${errors}><${Area} name="notes" value=${notes ?? was.notes ?? ''} onInput=${setNotes} rows="5" placeholder="家中情况、谈话内容" /><//>
+      <${F} type="visit" name="needs" errors=${errors}><${Checks} type="visit" field="needs" value=${needs ?? was.needs ?? []} onChange=${setNeeds} /><//>
+      <${F} type="visit" name="follow_up_on" errors=${errors}><${Text} name="follow_up_on" type="date" value=${follow ?? was.follow_up_on ?? ''} onInput=${setFollow} /><//>
       <p class="sub" data-testid="gps">
         ${fix.state === 'ok'
           ? `已定位，精度约 ${Math.round(fix.gps.accuracy_m)} 米`
