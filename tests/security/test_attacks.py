@@ -1,8 +1,7 @@
 """The attack set of issue 18: each finding of the attacker's run, tried again.
 
 One test (or a few) per finding, named ``test_fNN_…`` by the finding's number, so the next
-change is tried against the same attacks. Findings 5, 9 and 10 (sync push) live with the
-push tests.
+change is tried against the same attacks.
 """
 
 import base64
@@ -189,6 +188,21 @@ def test_f04_a_base_version_out_of_range_is_422(client, county) -> None:
     assert r.json()["error"] == "validation_error"
 
 
+# ── 5. a household filed under another village's group by an edit ─────────────────────────
+
+
+def test_f05_every_change_checks_its_references(client, county: County) -> None:
+    phone = Phone(client, "cadre_a", "dev-1")
+    hid = new_id()
+    phone.push_ok([phone.op("household", hid, household(county.village_a))])
+    for group in (county.group(county.village_c), county.village_a + "999"):
+        [r] = phone.push_ok([phone.op("household", hid, {"group_code": group}, base=1)])
+        assert r["status"] == "rejected", r
+        assert "不属于村" in r["error"]["message"]
+    pulled = {x["id"]: x for x in phone.pull_all()[0]}
+    assert pulled[hid]["version"] == 1
+
+
 # ── 6. the placeholder key outside production ──────────────────────────────────────────────
 
 
@@ -277,6 +291,19 @@ def test_f07_display_names_with_control_characters_are_refused(client, county, n
     assert r.status_code == 422, r.text
 
 
+def test_f07_control_characters_are_refused_at_input(client, county: County) -> None:
+    phone = Phone(client, "cadre_a", "dev-1")
+    hid = new_id()
+    phone.push_ok([phone.op("household", hid, household(county.village_a))])
+    for bad in ("a\x01b", "a\x0bb", "a\x1fb", "a\ufffeb", "a\nb"):
+        [r] = phone.push_ok([phone.op("household", hid, {"head_name": bad}, base=1)])
+        assert r["status"] == "rejected", (bad, r)
+        assert r["error"]["message"] == "数据有误 — 户主姓名：不能含有控制字符"
+    # a note may keep its line breaks and tabs
+    [r] = phone.push_ok([phone.op("household", hid, {"remark": "一\n二\t三"}, base=1)])
+    assert r["status"] == "applied", r
+
+
 # ── 8. a round id of another township ──────────────────────────────────────────────────────
 
 
@@ -294,6 +321,38 @@ def test_f08_a_round_id_the_caller_cannot_read_answers_404(client, county) -> No
     r = client.post(rounds, json={"id": round_id}, headers=t1)
     assert r.status_code == 404, r.text
     assert r.json()["error"] == "not_found"
+
+
+# ── 9. another user's op id ────────────────────────────────────────────────────────────────
+
+
+def test_f09_an_op_id_is_answered_from_the_callers_own_ops_only(client, county: County) -> None:
+    a, b = Phone(client, "cadre_a", "dev-a"), Phone(client, "cadre_b", "dev-b")
+    op = a.op("household", new_id(), household(county.village_a))
+    a.push_ok([op])
+    stolen = {**b.op("household", new_id(), household(county.village_b)), "op_id": op["op_id"]}
+    [r] = b.push_ok([stolen])
+    assert r["status"] == "rejected"
+    assert r["error"]["code"] == "op_id_taken"
+    assert r["id"] == stolen["id"]  # the caller's own id, nothing of the other op
+    assert r["version"] is None
+    # the owner still gets its first answer
+    [again] = a.push_ok([op])
+    assert (again["status"], again["first_status"]) == ("duplicate", "applied")
+
+
+# ── 10. a create on an id taken outside the caller's scope ─────────────────────────────────
+
+
+def test_f10_a_taken_id_reads_like_a_fresh_one(client, county: County) -> None:
+    a, c = Phone(client, "cadre_a", "dev-a"), Phone(client, "cadre_c", "dev-c")
+    taken = new_id()
+    a.push_ok([a.op("household", taken, household(county.village_a))])
+    for data in (household(county.village_a), household(county.village_c, head_name="")):
+        [fresh] = c.push_ok([c.op("household", new_id(), data)])
+        [reused] = c.push_ok([c.op("household", taken, data)])
+        assert fresh["status"] == reused["status"] == "rejected"
+        assert fresh["error"] == reused["error"]
 
 
 # ── 11. access tokens after a refresh-reuse revocation or a password reset ─────────────────
