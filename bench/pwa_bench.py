@@ -32,6 +32,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from backend.records.idnumber import check_character  # noqa: E402
+
 CHROMIUM = os.environ.get("MINQING_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
@@ -130,10 +133,8 @@ def seed(server: Server, n: int) -> None:
     for i in range(n):
         hid = str(uuid.uuid4())
         name = SURNAMES[i % 13] + GIVEN[(i * 7) % 17] + GIVEN[(i * 5 + 3) % 17]
-        idn = (
-            f"520623{1950 + i % 60:04d}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
-            + "0123456789X"[i % 11]
-        )
+        body = f"520623{1950 + i % 60:04d}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
+        idn = body + check_character(body)  # the server checks the GB 11643 check digit
         ops.append(
             {
                 "op_id": str(uuid.uuid4()),

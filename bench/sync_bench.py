@@ -60,6 +60,14 @@ def setup_database(url: str) -> None:
         s.commit()
 
 
+def id_number(rng: random.Random) -> str:
+    """A resident ID number with its GB 11643 check character (the server checks it)."""
+    from backend.records.idnumber import check_character
+
+    body = f"520623{rng.randint(1940, 2000)}0101{rng.randint(100, 999)}"
+    return body + check_character(body)
+
+
 def documents(rng: random.Random, n_households: int) -> list[dict]:
     """Ops of one batch: households, each with one visit (the visit after its household)."""
     now = datetime.now(UTC).isoformat()
@@ -79,7 +87,7 @@ def documents(rng: random.Random, n_households: int) -> list[dict]:
                     "group_code": f"{v}{rng.randint(1, 8):03d}",
                     "head_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
                     "address": f"第{rng.randint(1, 8)}组{rng.randint(1, 99)}号",
-                    "id_number": f"520623{rng.randint(1940, 2000)}0101{rng.randint(100, 999)}X",
+                    "id_number": id_number(rng),
                     "poverty_status": rng.choice(["not_out", "out", "monitored"]),
                     "causes": rng.sample(["illness", "no_funds", "no_skills", "disability"], 2),
                     "income_per_head": rng.randint(2000, 9000),
