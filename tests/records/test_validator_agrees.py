@@ -23,55 +23,15 @@ from backend.records.registry import REGISTRY
 from backend.records.schema import published
 from backend.timeutil import today
 from tests.conftest import ROOT
+from tests.records.examples import (
+    VALID_ID,
+    base_data,
+    main_type as _main_type,
+    types_of as _types,
+    valid_value as _valid,
+)
 
 NODE = shutil.which("node")
-VALID_ID = "520623197001010018"  # a man born 1970-01-01
-
-
-def _types(prop: dict[str, Any]) -> list[str]:
-    t = prop.get("type", [])
-    return t if isinstance(t, list) else [t]
-
-
-def _main_type(prop: dict[str, Any]) -> str:
-    return next((t for t in _types(prop) if t != "null"), "null")
-
-
-def _valid(prop: dict[str, Any]) -> Any:
-    """A value the field takes."""
-    kind = _main_type(prop)
-    if "enum" in prop:
-        return prop["enum"][0]
-    if kind == "string":
-        fmt = prop.get("format")
-        if fmt == "date":
-            return "2020-01-01"
-        if fmt == "date-time":
-            return "2026-11-20T10:00:00+08:00"
-        if fmt == "cn-id-number":
-            return VALID_ID
-        if "pattern" in prop:
-            return "13800000000"
-        return "字" * max(1, prop.get("minLength", 1))
-    if kind == "integer":
-        return max(prop.get("minimum", 0), min(prop.get("maximum", 10), 10))
-    if kind == "number":
-        return prop.get("minimum", 0)
-    if kind == "boolean":
-        return False
-    if kind == "array":
-        return []
-    if kind == "object":
-        return {k: _valid(p) for k, p in prop["properties"].items()}
-    return None
-
-
-def _base(entry: dict[str, Any]) -> dict[str, Any]:
-    data = {}
-    for name, prop in entry["schema"]["properties"].items():
-        if prop.get("default") is not None or "null" not in _types(prop):
-            data[name] = prop["default"] if prop.get("default") is not None else _valid(prop)
-    return data
 
 
 def _field_cases(name: str, prop: dict[str, Any], now: date) -> list[Any]:
@@ -134,7 +94,7 @@ def _field_cases(name: str, prop: dict[str, Any], now: date) -> list[Any]:
 def _cases(schema: dict[str, Any], now: date) -> list[dict[str, Any]]:
     cases = []
     for type_name, entry in schema["types"].items():
-        base = _base(entry)
+        base = base_data(entry)
         cases.append({"type": type_name, "data": base})
         cases.append({"type": type_name, "data": {**base, "bogus": 1}})
         for name, prop in entry["schema"]["properties"].items():

@@ -26,9 +26,11 @@ from backend.database import open_session
 from backend.records.models import RecordConflict, RecordHistory
 from backend.records.registry import REGISTRY, UNMASKED_ROLES
 from tests.conftest import County
+from tests.records.examples import an_edit, example
 from tests.security.world import (
     ACTORS,
     CHECKER,
+    HAND_MADE,
     KINDS,
     MAKER,
     ROLE,
@@ -531,9 +533,11 @@ EDITS = {
     "map_element": {"x": 5},
     "spot_check": {"remark": "改"},
 }
+# Any type without a line above is edited in a plain text field (tests/records/examples.py).
+EDITS.update({t: an_edit(REGISTRY[t]) for t in REGISTRY if t not in EDITS})
 PUSHES = [
     *((t, "create") for t in EDITS),
-    *((t, "edit") for t in EDITS),
+    *((t, "edit") for t in EDITS if EDITS[t]),
     ("household", "create_existing"),  # a create carrying another record's id
     ("household", "delete"),
     ("member", "delete"),
@@ -542,6 +546,8 @@ PUSHES = [
 
 def _data(w: World, type_: str, v: str) -> dict[str, Any]:
     code, now = w.codes[v], datetime.now(UTC).isoformat()
+    if type_ not in HAND_MADE:
+        return example(REGISTRY[type_], code, w.groups[v], {k: w.ids[k][v] for k in w.ids})
     return {
         "household": household(code, w.groups[v], head_name="新户"),
         "member": {"household_id": w.ids["household"][v], "name": "新成员"},

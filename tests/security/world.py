@@ -20,7 +20,9 @@ from backend.auth.models import User
 from backend.auth.users import create_user
 from backend.database import open_session
 from backend.geo.models import County as CountyRow, Township, Village, VillagerGroup
+from backend.records import registry
 from tests.conftest import PASSWORD, County, login
+from tests.records.examples import example
 from tests.sync.phone import Phone, household, new_id
 
 VILLAGES = ("a", "b", "c", "x")
@@ -59,7 +61,10 @@ TIED: dict[str, frozenset[str]] = {
     "spare_1": frozenset("a"),
     "spare_x": frozenset("x"),
 }
-KINDS = ("household", "member", "visit", "condition_map", "map_element", "spot_check", "conflict")
+# The six first types have hand-made records below; any other declared type gets one made
+# from its schema (tests/records/examples.py), so a new type is in the matrix by itself.
+HAND_MADE = ("household", "member", "visit", "condition_map", "map_element", "spot_check")
+KINDS = (*HAND_MADE, *(t for t in registry.load() if t not in HAND_MADE), "conflict")
 
 
 @dataclass
@@ -226,6 +231,14 @@ def build(client: httpx.Client, county: County) -> World:
         )
         assert [r["status"] for r in results] == ["conflict", "applied"], results
         ids["conflict"] = results[0]["conflict_id"]
+        for kind in KINDS:  # parents before children: a type is declared after its parent
+            if kind in (*HAND_MADE, "conflict"):
+                continue
+            rt = registry.REGISTRY[kind]
+            by = maker if "cadre" in rt.writers else checker
+            data = example(rt, code, w.groups[v], ids)
+            [r] = by.push_ok([by.op(kind, ids[kind], data)])
+            assert r["status"] == "applied", (kind, r)
         for kind, i in ids.items():
             w.ids[kind][v] = i
     for actor, body, villages in [
