@@ -5,6 +5,7 @@ scope; the console adds them up to villages, townships and the county. Three GRO
 queries whatever the size of the scope, so a county-wide reviewer does not page through
 19,000 households to learn how many there are.
 
+"Members" counts the resident members (在册): the dead and those who left are not counted.
 "Visits this round" counts the visits whose skew-corrected time falls in the visit round
 (``backend.supervision.evidence.round_start``, the window the coverage report uses).
 """
@@ -80,7 +81,8 @@ def counts(
             setattr(g, s, int(r[s] or 0))
 
     for name, table, extra in (
-        ("members", M, []),
+        # Living members who live here: the dead and those who left stay in the file only.
+        ("members", M, [M.c.status == "resident"]),
         ("visits", V, [V.c.occurred_at_corrected >= start]),
     ):
         stmt = (

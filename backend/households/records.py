@@ -53,6 +53,11 @@ RELATION = Vocab(
 SEX = Vocab(male="男", female="女")
 HEALTH = Vocab(healthy="健康", chronic="慢性病", serious="大病", disabled="残疾")
 LABOUR = Vocab(full="有劳动力", partial="弱劳动力", none="无劳动力")
+# Where a member stands: resident (在册) unless they died, moved out, married out or left
+# with a split household. A member who leaves is marked, never deleted: the file keeps them.
+MEMBER_STATUS = Vocab(
+    resident="在册", dead="死亡", moved_out="迁出", married_out="婚嫁", split="分户"
+)
 SCHOOLING = Vocab(
     none="未上学",
     preschool="学龄前",
@@ -146,6 +151,9 @@ class MemberData(DataSchema):
     health: Annotated[str, HEALTH] | None = choice("健康状况")
     labour: Annotated[str, LABOUR] | None = choice("劳动能力")
     schooling: Annotated[str, SCHOOLING] | None = choice("文化程度")
+    status: Annotated[str, MEMBER_STATUS] = choice("在册状态", "resident")
+    left_on: date | None = day("离开日期", not_after_today=True, years_back=120)
+    left_reason: str | None = text("离开原因", 200)
 
 
 MEMBER = declare(
@@ -169,6 +177,9 @@ MEMBER = declare(
             "health",
             "labour",
             "schooling",
+            "status",
+            "left_on",
+            "left_reason",
         ),
     )
 )

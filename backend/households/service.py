@@ -59,7 +59,7 @@ def list_households(
     members = (
         select(func.count())
         .select_from(M)
-        .where(and_(M.c.household_id == H.c.id, ~M.c.deleted))
+        .where(and_(M.c.household_id == H.c.id, ~M.c.deleted, M.c.status == "resident"))
         .scalar_subquery()
     )
     rows, total = page.fetch(

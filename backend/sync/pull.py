@@ -56,6 +56,10 @@ def to_record(rt: RecordType, row: Any, mask: bool) -> PulledRecord:
         if mask:
             for f in rt.masked:
                 data[f] = idnumber.mask(data[f])
+        if rt.event:
+            # Read-only: an event is corrected only by its author, so the phone needs to know
+            # whose it is to offer 修改/撤回 (push ignores it: it is not a field of the type).
+            data["created_by"] = row["created_by"]
     return PulledRecord(
         type=rt.name,
         id=row["id"],

@@ -165,6 +165,9 @@ def test_members_visits_spot_checks_csv(client, county: County, records) -> None
             "健康状况": "",
             "劳动能力": "",
             "文化程度": "在校生",
+            "在册状态": "在册",
+            "离开日期": "",
+            "离开原因": "",
             "版本": "1",
         }
     ]
