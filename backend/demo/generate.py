@@ -24,6 +24,7 @@ from backend.auth.passwords import hash_password
 from backend.auth.users import create_user
 from backend.demo import county as c
 from backend.demo.load import Loader, Writer, bulk_connection, cyclic_gc_paused
+from backend.demo.maps import MapDraft, village_maps
 from backend.demo.people import IdNumbers, mobile
 from backend.geo.models import County, Township, Village, VillagerGroup
 from backend.records.registry import REGISTRY
@@ -152,20 +153,25 @@ def _load_records(
     townships: list[c.TownshipPlan],
     user_ids: dict[str, int],
     first_seq: int,
+    map_rng: random.Random,
 ) -> tuple[dict[str, int], int]:
-    """Households, then members, then visits, numbered from ``first_seq``; answers the counts
-    and the last sequence number (where the change counter is left).
+    """Households, then members, then visits, then condition maps with their elements,
+    numbered from ``first_seq``; answers the counts and the last sequence number (where the
+    change counter is left).
 
-    The family files are the admin's import. A visit is its cadre's record (supervision
-    counts a cadre's visits by ``created_by``): the village's resident cadre where it has
-    one, the admin elsewhere."""
+    The family files are the admin's import. A visit or a map is its cadre's record
+    (supervision counts a cadre's visits by ``created_by``): the village's resident cadre
+    where it has one, the admin elsewhere. The maps draw from a generator of their own, so
+    adding them left the households and visits of every seed as they were."""
     household, member, visit = REGISTRY["household"], REGISTRY["member"], REGISTRY["visit"]
+    cmap, element = REGISTRY["condition_map"], REGISTRY["map_element"]
     villages = [v for t in townships for v in t.villages]
     loader = Loader(writer, user_ids["admin"])
     ids = IdNumbers(c.COUNTY_CODE)
     household_seq = first_seq
     member_seq = first_seq + sum(v.households for v in villages)
     visits: list[tuple[str, dict[str, Any], datetime, str]] = []
+    maps: list[tuple[MapDraft, str]] = []
     for v in villages:
         drafts = []
         for h in c.village_households(rng, v, ids):
@@ -178,10 +184,18 @@ def _load_records(
         visits += [
             (vid, data, when, v.code) for vid, data, when in c.village_visits(rng, v, drafts)
         ]
+        maps += [(m, v.code) for m in village_maps(map_rng, v, drafts)]
     seq = member_seq
     for vid, data, _when, village in visits:
         loader.add(visit, vid, data, seq, village, user_ids.get(f"cadre_{village}"))
         seq += 1
+    for m, village in maps:
+        author = user_ids.get(f"cadre_{village}")
+        loader.add(cmap, m.id, m.data, seq, village, author)
+        seq += 1
+        for eid, data in m.elements:
+            loader.add(element, eid, data, seq, village, author)
+            seq += 1
     loader.flush()
     return loader.counts, seq - 1
 
@@ -194,7 +208,8 @@ def _summary(townships: list[c.TownshipPlan], counts: dict[str, int], users: int
         f"{c.COUNTY_NAME} ({c.COUNTY_CODE}): {len(townships)} townships, "
         f"{len(villages)} villages ({poor} poor), {groups} villager groups, "
         f"{counts.get('household', 0)} households, {counts.get('member', 0)} members, "
-        f"{counts.get('visit', 0)} visits, {users} users; change sequence at {last}"
+        f"{counts.get('visit', 0)} visits, {counts.get('condition_map', 0)} condition maps "
+        f"({counts.get('map_element', 0)} elements), {users} users; change sequence at {last}"
     )
 
 
@@ -227,7 +242,9 @@ def build_demo(engine: Engine, *, seed: int, villages: int = 310, reset: bool = 
     with cyclic_gc_paused():
         writer = Writer(engine)
         try:
-            counts, last = _load_records(writer, rng, townships, user_ids, first_seq)
+            counts, last = _load_records(
+                writer, rng, townships, user_ids, first_seq, random.Random(f"{seed}/maps")
+            )
         finally:
             writer.close()
     return _summary(townships, counts, len(user_ids), last)

@@ -27,7 +27,8 @@ from backend.timeutil import as_utc
 
 VILLAGES = 8
 SEED = 7
-RECORD_TYPES = ("household", "member", "visit")
+RECORD_TYPES = ("household", "member", "visit", "condition_map", "map_element")
+CADRE_TYPES = ("visit", "condition_map", "map_element")
 
 
 def _t(model: Any) -> Table:
@@ -114,11 +115,13 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
         total += len(records)
         seqs[name] = [r["seq"] for r in records]
         for r in records:
-            assert uuid.UUID(r["id"]).version == 4
+            # A group's map has the group's derived id (version 8), like the phone's.
+            assert uuid.UUID(r["id"]).version == (8 if name == "condition_map" else 4)
             assert (r["version"], r["deleted"], r["has_conflict"]) == (1, False, False)
-            # Family files are the admin's import; visits their village's resident cadre's.
+            # Family files are the admin's import; visits and maps their village's resident
+            # cadre's.
             author = users["admin"]
-            if name == "visit":
+            if name in CADRE_TYPES:
                 author = users.get(f"cadre_{r['village_code']}", author)
             assert r["created_by"] == r["updated_by"] == author
             assert r["created_device"] == r["updated_device"] == "demo"
@@ -139,8 +142,9 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
                 assert as_utc(r["occurred_at_corrected"]) == occurred
                 assert r["clock_skew_s"] == 0
     assert not history, "history rows without a record"
-    # Households first, then members, then visits: 1..N without a gap.
-    assert seqs["household"] + seqs["member"] + seqs["visit"] == list(range(1, total + 1))
+    # Households first, then members, then visits, then maps: 1..N without a gap.
+    maps = sorted(seqs["condition_map"] + seqs["map_element"])
+    assert seqs["household"] + seqs["member"] + seqs["visit"] + maps == list(range(1, total + 1))
     counter = rows(engine, _t(ChangeCounter))
     assert counter == [{"id": 1, "value": total}]
 
@@ -225,6 +229,48 @@ def test_families_hang_together(demo: str) -> None:
     n = sum(causes.values())
     assert abs(causes["illness"] / n - 0.2808) < 0.08
     assert abs((causes["no_funds"] + causes["no_skills"]) / n - 0.3738) < 0.08
+
+
+def test_villages_have_condition_maps_phones_open(demo: str) -> None:
+    """Each village has maps of a few groups, under the id the phone derives for the group
+    (pwa/src/map/geometry.js groupMapId), with roads, a river, houses, pins and labels."""
+    from backend.demo.maps import group_map_id
+
+    # Computed by the phone's own function (node, geometry.js).
+    assert group_map_id("520623001001", "520623001001002") == (
+        "3d0e6a5b-99e4-8925-af0f-ec1690ef92d5"
+    )
+    engine = get_engine()
+    maps = rows(engine, REGISTRY["condition_map"].table)
+    elements = rows(engine, REGISTRY["map_element"].table)
+    households = {h["id"]: h for h in rows(engine, REGISTRY["household"].table)}
+    assert {m["village_code"] for m in maps} == {v["code"] for v in rows(engine, _t(Village))}
+    by_map: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in elements:
+        by_map[e["map_id"]].append(e)
+    for m in maps:
+        assert m["id"] == group_map_id(m["village_code"], m["group_code"])
+        els = by_map[m["id"]]
+        pens = Counter(e["pen"] for e in els if e["kind"] == "stroke")
+        assert pens["road"] >= 1
+        assert pens["river"] == 1
+        assert pens["house"] >= 1
+        assert any(e["kind"] == "label" and e["text"] for e in els)
+        for e in els:
+            assert e["village_code"] == m["village_code"]
+            pts = e["points"] or []
+            assert all(0 <= p <= m["width"] for p in pts[0::2])
+            assert all(0 <= p <= m["height"] for p in pts[1::2])
+            if e["kind"] in ("pin", "label"):
+                assert 0 <= e["x"] <= m["width"]
+                assert 0 <= e["y"] <= m["height"]
+            if e["kind"] == "pin":
+                home = households[e["household_id"]]
+                assert (home["village_code"], home["group_code"]) == (
+                    m["village_code"],
+                    m["group_code"],
+                )
+    assert any(e["kind"] == "pin" for e in elements)
 
 
 def test_demo_accounts_have_their_roles_and_scopes(demo: str) -> None:
