@@ -123,13 +123,13 @@ def data_columns(rt: RecordType) -> list[Column]:
     return out
 
 
-def _place() -> list[Column]:
+def place() -> list[Column]:
     return [Column("乡镇", text("township_name")), Column("村", text("village_name"))]
 
 
 HOUSEHOLDS = [
     Column("户编号", text("id")),
-    *_place(),
+    *place(),
     Column("村民组", text("group_name")),
     *data_columns(HOUSEHOLD),
     Column("有待处理冲突", yes_no("has_conflict")),
@@ -140,7 +140,7 @@ HOUSEHOLDS = [
 MEMBERS = [
     Column("成员编号", text("id")),
     Column("户编号", text("household_id")),
-    *_place(),
+    *place(),
     Column("户主姓名", text("head_name")),
     *data_columns(MEMBER),
     Column("版本", text("version")),
@@ -149,15 +149,26 @@ MEMBERS = [
 VISITS = [
     Column("走访编号", text("id")),
     Column("户编号", text("household_id")),
-    *_place(),
+    *place(),
     Column("户主姓名", text("head_name")),
     Column("走访干部", text("cadre_name")),
     *data_columns(VISIT),
 ]
 
+
+def declared(rt: RecordType) -> list[Column]:
+    """The sheet of a type with no joined columns of its own: id, place, fields, version."""
+    return [
+        Column("编号", text("id")),
+        *place(),
+        *data_columns(rt),
+        Column("版本", text("version")),
+    ]
+
+
 SPOT_CHECKS = [
     Column("抽查编号", text("id")),
-    *_place(),
+    *place(),
     Column("被抽查干部", text("cadre_name")),
     *data_columns(SPOT_CHECK),
     Column("抽查人", text("checker_name")),

@@ -99,8 +99,8 @@ def export_all_xlsx(req: Prepared, settings: SettingsDep) -> StreamingResponse:
 @router.get("/{kind}.csv", response_class=StreamingResponse, responses=_responses("text/csv"))
 def export_csv(kind: Kind, req: Prepared) -> StreamingResponse:
     """One kind as CSV (UTF-8 with BOM, Chinese headers), streamed."""
+    title = service.sheet(kind).title
     service.log_export(req, kind, "csv")
-    title = service.SHEETS[kind].title
     headers = _headers(f"minqing-{kind}-{_stamp()}.csv", f"民情_{title}_{_stamp()}.csv")
     return StreamingResponse(
         service.stream_csv(kind, req), media_type="text/csv; charset=utf-8", headers=headers
@@ -110,7 +110,7 @@ def export_csv(kind: Kind, req: Prepared) -> StreamingResponse:
 @router.get("/{kind}.xlsx", response_class=StreamingResponse, responses=_responses(XLSX))
 def export_xlsx(kind: Kind, req: Prepared, settings: SettingsDep) -> StreamingResponse:
     """One kind as an XLSX workbook (openpyxl write-only), streamed."""
+    title = service.sheet(kind).title
     body = _xlsx([kind], req, settings)
-    title = service.SHEETS[kind].title
     headers = _headers(f"minqing-{kind}-{_stamp()}.xlsx", f"民情_{title}_{_stamp()}.xlsx")
     return StreamingResponse(body, media_type=XLSX, headers=headers)

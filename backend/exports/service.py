@@ -25,8 +25,9 @@ import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any
 
+from fastapi import Path
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Select, select
@@ -38,6 +39,7 @@ from backend.errors import NotFound
 from backend.exports import columns as c, xlsx
 from backend.exports.models import ExportLog
 from backend.geo.scope import Scope
+from backend.records import registry
 from backend.records.registry import UNMASKED_ROLES
 from backend.tables import (
     EXPORT_LOG as EL,
@@ -54,13 +56,14 @@ from backend.tables import (
 log = logging.getLogger("minqing.exports")
 
 
-Kind = Literal["households", "members", "visits", "spot-checks"]
+# households, members, visits, spot-checks, and every other declared type by its name
+Kind = Annotated[str, Path(pattern=r"^[a-z][a-z_-]{1,30}$")]
 PAGE = 500
 
 
 @dataclass(frozen=True)
 class Sheet:
-    kind: Kind
+    kind: str
     title: str  # the sheet's and the file's Chinese name
     columns: list[c.Column]
 
@@ -71,6 +74,16 @@ SHEETS: dict[str, Sheet] = {
     "visits": Sheet("visits", "走访记录", c.VISITS),
     "spot-checks": Sheet("spot-checks", "电话抽查", c.SPOT_CHECKS),
 }
+# Types with the sheets above (their rows join names of their own).
+JOINED = {"household", "member", "visit", "spot_check"}
+# Every other declared type with export columns has a sheet of its own, by its name.
+SHEETS.update(
+    {
+        name: Sheet(name, rt.label, c.declared(rt))
+        for name, rt in registry.load().items()
+        if rt.export and name not in JOINED
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -196,7 +209,18 @@ def query(kind: str, req: Request) -> Select[Any]:
         )
         stmt = _place(stmt, SC.c.village_code, req).where(~SC.c.deleted)
         return stmt.order_by(SC.c.checked_at_corrected, SC.c.id)
+    if kind in SHEETS and kind in registry.REGISTRY:
+        t = registry.REGISTRY[kind].table
+        stmt = _place(select(t, *names), t.c.village_code, req).where(~t.c.deleted)
+        return stmt.order_by(t.c.village_code, t.c.created_at, t.c.id)
     raise NotFound()
+
+
+def sheet(kind: str) -> Sheet:
+    """The sheet of an export kind; an unknown kind is not found."""
+    if kind not in SHEETS:
+        raise NotFound()
+    return SHEETS[kind]
 
 
 def rows(kind: str, req: Request) -> Iterator[list[c.Value]]:

@@ -7,6 +7,8 @@ import { Login } from './ui/login.js';
 import { Home, Village, Households } from './ui/lists.js';
 import { FamilyFile, HouseholdForm, MemberForm } from './ui/household.js';
 import { VisitForm } from './ui/visit.js';
+import { SplitForm } from './ui/split.js';
+import { RecordForm } from './ui/records.js';
 import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { MapScreen } from './map/entry.js';
@@ -35,10 +37,13 @@ const ROUTES = [
   [/^\/h\/([^/]+)$/, (id) => html`<${FamilyFile} id=${id} />`],
   [/^\/h\/([^/]+)\/edit$/, (id) => html`<${HouseholdForm} id=${id} />`],
   [/^\/h\/([^/]+)\/m\/([^/]+)$/, (id, m) => html`<${MemberForm} household=${id} id=${m} />`],
+  [/^\/h\/([^/]+)\/split$/, (id) => html`<${SplitForm} household=${id} />`],
   [/^\/h\/([^/]+)\/visit$/, (id) => html`<${VisitForm} household=${id} />`],
   [/^\/h\/([^/]+)\/visit\/([^/]+)$/, (id, v) => html`<${VisitForm} household=${id} visit=${v} />`],
   [/^\/v\/([^/]+)\/g\/([^/]+)\/map$/, (v, g) => html`<${MapScreen} village=${v} group=${g} />`],
   [/^\/v\/([^/]+)\/g\/([^/]+)\/map\/([^/]+)$/, (v, g, h) => html`<${MapScreen} village=${v} group=${g} household=${h} />`],
+  // any declared type without a screen of its own, from its schema (ui/records.js)
+  [/^\/r\/([a-z_]+)\/([^/?]+)(?:\?(.*))?$/, (t, id, q) => html`<${RecordForm} type=${t} id=${id} query=${q} />`],
   [/^\/outbox$/, () => html`<${Outbox} />`],
   [/^\/settings$/, () => html`<${Settings} />`],
   // the county console (admins, supervisors), loaded on first use
