@@ -131,6 +131,11 @@ export async function households(village, group) {
   return d.getAllFromIndex('records', 'village', ['household', village]);
 }
 
+// Every record of a type filed under a village (a child is filed under its parent's).
+export async function villageRecords(type, village) {
+  return (await db()).getAllFromIndex('records', 'village', [type, village]);
+}
+
 // Households per group, counted by the index (no record is read).
 export async function groupCounts(village, groups) {
   const d = await db();

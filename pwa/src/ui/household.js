@@ -1,25 +1,29 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html, Header, Text, Area, Select, Checks, Toggle, useLoad, go, blankToNull, num, RecordField as F, saveChecked } from './common.js';
-import { getRecord, childrenOf, conflictsOf, notices, outboxAll } from '../store.js';
+import { getRecord, childrenOf, conflictsOf, deleteRecord, notices, outboxAll } from '../store.js';
 import { deviceId, getMeta, makeUuid } from '../db.js';
 import { label, show, shortTime } from '../schema.js';
 import { idFacts, idValid } from '../validate.js';
-import { toast, bump } from '../state.js';
+import { toast, bump, useApp } from '../state.js';
 import { refreshCounts } from '../sync.js';
 import { MapCard } from './mapcard.js';
+import { OtherRecords } from './records.js';
 import { Notices } from './notices.js';
 
 const HH_FIELDS = ['head_name', 'group_code', 'address', 'id_number', 'phone', 'poverty_category', 'poverty_status',
   'causes', 'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'measures', 'remark'];
-const MEMBER_FIELDS = ['name', 'relation', 'sex', 'id_number', 'birth_date', 'health', 'labour', 'schooling'];
+export const MEMBER_FIELDS = ['name', 'relation', 'sex', 'id_number', 'birth_date', 'health', 'labour', 'schooling',
+  'status', 'left_on', 'left_reason'];
+const resident = (m) => (m.data.status || 'resident') === 'resident';
 
 async function loadFile(id) {
   const rec = await getRecord('household', id);
   if (!rec) return { rec: null };
-  const [members, visits, ops] = await Promise.all([childrenOf('member', id), childrenOf('visit', id), outboxAll()]);
+  const [members, all, ops] = await Promise.all([childrenOf('member', id), childrenOf('visit', id), outboxAll()]);
+  const visits = all.filter((v) => !v.deleted); // a withdrawn visit waits for its tombstone
   const ids = [id, ...members.map((m) => m.id)];
   const conflicts = (await conflictsOf(ids)).filter((c) => c.status !== 'resolved');
-  const mine = ops.filter((o) => ids.includes(o.id) || visits.some((v) => v.id === o.id));
+  const mine = ops.filter((o) => ids.includes(o.id) || all.some((v) => v.id === o.id));
   const villages = (await getMeta('villages')) || [];
   const village = villages.find((v) => v.code === rec.data.village_code);
   return { rec, members, visits, conflicts, ops: mine, village, device: await deviceId(), notices: await notices(id) };
@@ -60,7 +64,17 @@ function Rejected({ ops }) {
   </a>`;
 }
 
+// Withdraw one's own visit: a delete the server keeps as a tombstone and a version.
+async function withdraw(v) {
+  if (!confirm('确定撤回这条走访记录吗？撤回后不再计入走访，历史记录仍保留。')) return;
+  await deleteRecord('visit', v.id);
+  await refreshCounts();
+  bump();
+  toast('已撤回，待同步');
+}
+
 export function FamilyFile({ id }) {
+  const user = useApp().user;
   const f = useLoad(() => loadFile(id), [id]);
   if (!f) return html`<${Header} title="家庭档案" back="/" />`;
   if (!f.rec) return html`<${Header} title="家庭档案" back="/" /><p class="empty">本机没有这一户。</p>`;
@@ -87,20 +101,25 @@ export function FamilyFile({ id }) {
       </dl>
     </section>
     <${MapCard} household=${rec} />
+    <${OtherRecords} parentType="household" parentId=${id} back=${'/h/' + id} />
     <section class="card">
-      <h2>家庭成员（${members.length}）</h2>
-      <ul class="list">
+      <h2>家庭成员（在册 ${members.filter(resident).length} 人）</h2>
+      <ul class="list" data-testid="members">
         ${members
-          .sort((a, b) => (a.data.relation === 'head' ? -1 : b.data.relation === 'head' ? 1 : 0))
+          .sort((a, b) => resident(b) - resident(a) || (a.data.relation === 'head' ? -1 : b.data.relation === 'head' ? 1 : 0))
           .map(
             (m) => html`<li><a class="row" href=${`#/h/${id}/m/${m.id}`}>
               <span class="main">${m.data.name} ${waiting.has(m.id) ? html`<i class="tag wait">待同步</i>` : null}
-                ${m.has_conflict ? html`<i class="tag bad">冲突</i>` : null}</span>
+                ${m.has_conflict ? html`<i class="tag bad">冲突</i>` : null}
+                ${resident(m) ? null : html`<i class="tag left">${show('member', 'status', m.data.status)} ${m.data.left_on || ''}</i>`}</span>
               <span class="sub">${show('member', 'relation', m.data.relation)} · ${show('member', 'sex', m.data.sex)} · ${show('member', 'health', m.data.health)}</span>
             </a></li>`,
           )}
       </ul>
-      <a class="button" href=${`#/h/${id}/m/new`}>＋ 添加成员</a>
+      <div class="row-actions">
+        <a class="button" href=${`#/h/${id}/m/new`}>＋ 添加成员</a>
+        ${members.filter(resident).length > 1 ? html`<a class="button" href=${`#/h/${id}/split`} data-testid="split-link">分户</a>` : null}
+      </div>
     </section>
     <section class="card">
       <h2>走访记录（${visits.length}）</h2>
@@ -114,6 +133,12 @@ export function FamilyFile({ id }) {
               ${v.data.notes ? html`<span class="sub">${v.data.notes}</span>` : null}
               ${v.data.needs?.length ? html`<span class="sub">需求：${show('visit', 'needs', v.data.needs)}</span>` : null}
               ${v.data.follow_up_on ? html`<span class="sub">下次回访：${v.data.follow_up_on}</span>` : null}
+              ${!v.version || (user && v.data.created_by === user.id)
+                ? html`<span class="row-actions">
+                    <a class="button" href=${`#/h/${id}/visit/${v.id}`} data-testid="visit-edit">修改</a>
+                    <button type="button" class="danger" onClick=${() => withdraw(v)} data-testid="visit-withdraw">撤回</button>
+                  </span>`
+                : null}
             </li>`,
           )}
       </ul>
@@ -202,7 +227,7 @@ export function HouseholdForm({ id, village, group }) {
 export function MemberForm({ household, id }) {
   const creating = id === 'new';
   const [form, set] = useForm(async () => {
-    if (creating) return { household_id: household, name: '', relation: 'other' };
+    if (creating) return { household_id: household, name: '', relation: 'other', status: 'resident' };
     const data = (await getRecord('member', id)).data;
     return { ...data, before: data };
   }, [id]);
@@ -222,6 +247,9 @@ export function MemberForm({ household, id }) {
     const out = { household_id: household };
     for (const k of MEMBER_FIELDS) out[k] = blankToNull(form[k]);
     out.relation = out.relation || 'other';
+    out.status = out.status || 'resident';
+    // a resident has not left: no date or reason of leaving
+    if (out.status === 'resident') out.left_on = out.left_reason = null;
     const op = await saveChecked('member', creating ? makeUuid() : id, out, { before: form.before, setErrors });
     if (op === undefined) return;
     saved(op, `/h/${household}`);
@@ -236,6 +264,11 @@ export function MemberForm({ household, id }) {
       <${F} type="member" name="health" errors=${errors}><${Select} name="health" type="member" field="health" value=${form.health} onChange=${set('health')} /><//>
       <${F} type="member" name="labour" errors=${errors}><${Select} name="labour" type="member" field="labour" value=${form.labour} onChange=${set('labour')} /><//>
       <${F} type="member" name="schooling" errors=${errors}><${Select} name="schooling" type="member" field="schooling" value=${form.schooling} onChange=${set('schooling')} /><//>
+      <${F} type="member" name="status" errors=${errors}><${Select} name="status" type="member" field="status" blank=${false} value=${form.status || 'resident'} onChange=${set('status')} /><//>
+      ${(form.status || 'resident') !== 'resident'
+        ? html`<${F} type="member" name="left_on" errors=${errors}><${Text} name="left_on" type="date" value=${form.left_on} onInput=${set('left_on')} /><//>
+            <${F} type="member" name="left_reason" errors=${errors}><${Text} name="left_reason" value=${form.left_reason} onInput=${set('left_reason')} /><//>`
+        : null}
       <button class="primary" type="submit">保存</button>
     </form>`;
 }

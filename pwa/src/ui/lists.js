@@ -6,6 +6,7 @@ import { maskId, show } from '../schema.js';
 import { useApp } from '../state.js';
 import { canSupervise } from '../supervision/entry.js';
 import { Notices } from './notices.js';
+import { Worklist, worklist } from './worklist.js';
 
 const collator = new Intl.Collator('zh-CN');
 const FIRST = 30;
@@ -15,6 +16,7 @@ export function Home() {
   const s = useApp();
   const list = s.auth === 'in' ? s.villages : undefined;
   const told = useLoad(() => notices(), []);
+  const work = useLoad(() => (list ? worklist(list) : Promise.resolve(null)), [list]);
   return html`<${Header} title="我的村" />
     <${Notices} list=${told} links />
     ${s.rejected
@@ -31,9 +33,11 @@ export function Home() {
               (v) => html`<li><a class="row" href=${`#/v/${v.code}`}>
                 <span class="main">${v.name}</span>
                 <span class="sub">${v.township_name} · ${v.groups.length} 个村民组</span>
+                ${work?.[v.code] ? html`<span class="sub work" data-testid=${'counts-' + v.code}>到期回访 ${work[v.code].due.length} · 本轮未走访 ${work[v.code].unvisited.length} 户</span>` : null}
               </a></li>`,
             )}
-          </ul>`
+          </ul>
+          ${list.map((v) => html`<${Worklist} key=${v.code} v=${v} work=${work?.[v.code]} groups=${v.groups} />`)}`
         : html`<p class="empty">还没有村的数据。请在有信号时点“同步”。</p>`}`;
 }
 
