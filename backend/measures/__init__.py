@@ -1,0 +1,1 @@
+"""一户一策: each household's assistance measures, tracked to their results."""
