@@ -7,7 +7,7 @@
   cadre visited themself.
 - **Spot-check results per township over time**: spot checks by calendar month (Beijing
   time) of their corrected time, counted by the township of their village.
-- **The recall list**: cadres with at least ``min_absences`` spot checks in the window
+- **The recall list**: cadres with at least ``min_absences`` spot-check rounds in the window
   where they were not reached or said they were not on post, with the evidence beside them.
 - **Open conflicts per village**.
 """
@@ -38,6 +38,7 @@ from backend.reports.schemas import (
     VillageCoverage,
 )
 from backend.supervision.evidence import evidence, round_start
+from backend.supervision.outcomes import Call, by_round
 from backend.supervision.schemas import Named
 from backend.supervision.service import tel_uri
 from backend.tables import (
@@ -295,27 +296,27 @@ def recall(
     start = round_start(since, now, RECALL_DAYS)
     at = func.coalesce(SC.c.checked_at_corrected, SC.c.created_at)
     stats: dict[int, dict[str, Any]] = {}
+    calls: dict[int, list[Call]] = defaultdict(list)
     if geo.codes:
-        for cadre, village, when, reached, on_post in session.connection().execute(
-            select(SC.c.cadre_id, SC.c.village_code, at, SC.c.reached, SC.c.on_post)
-            .where(geo.where(SC.c.village_code), ~SC.c.deleted, at >= start, at <= now)
-            .order_by(at)
-        ):
-            s = stats.setdefault(
-                cadre,
-                {"checks": 0, "not_reached": 0, "not_on_post": 0, "absences": 0,
-                 "last_absent_at": None, "last_check_at": None, "village": village},
-            )  # fmt: skip
-            when = as_utc(when)
-            s["checks"] += 1
-            s["last_check_at"] = when
-            s["village"] = village
-            absent = not reached or on_post is False
-            s["not_reached"] += int(not reached)
-            s["not_on_post"] += int(reached and on_post is False)
-            if absent:
-                s["absences"] += 1
-                s["last_absent_at"] = when
+        for cadre, village, when, reached, on_post, check_id, round_id in (
+            session.connection().execute(
+                select(SC.c.cadre_id, SC.c.village_code, at, SC.c.reached, SC.c.on_post,
+                       SC.c.id, SC.c.round_id)
+                .where(geo.where(SC.c.village_code), ~SC.c.deleted, at >= start, at <= now)
+                .order_by(at)
+            )
+        ):  # fmt: skip
+            calls[cadre].append(Call(check_id, round_id, as_utc(when), reached, on_post))
+            stats[cadre] = {"village": village}
+    # Rounds, not calls: a call not got through and then one that did is one round.
+    for cadre, s in stats.items():
+        rounds = by_round(calls[cadre])
+        absent = [r for r in rounds if r.absent]
+        s["checks"], s["absences"] = len(rounds), len(absent)
+        s["not_reached"] = sum(not r.reached for r in rounds)
+        s["not_on_post"] = sum(r.not_on_post for r in rounds)
+        s["last_check_at"] = max(r.last_at for r in rounds)
+        s["last_absent_at"] = max((r.last_at for r in absent), default=None)
     ids = sorted(uid for uid, s in stats.items() if s["absences"] >= min_absences)
     conn = session.connection()
     users = {

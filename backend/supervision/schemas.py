@@ -27,7 +27,7 @@ class Named(BaseModel):
 
 
 class RoundCheck(BaseModel):
-    """A spot_check record of this round (the outcome of one call)."""
+    """A spot_check record of this round: one call, got through (``reached``) or not."""
 
     id: str
     version: int
@@ -56,7 +56,11 @@ class DrawnCadre(BaseModel):
     villages: list[Named]
     weight: float
     recent_checks: int
-    checks: list[RoundCheck]
+    checks: list[RoundCheck]  # every call of this round, oldest first
+    # Calls that did not get through are attempts; the outcome is the latest call that did
+    # (backend/supervision/outcomes.py). No outcome with attempts: 未接通.
+    attempts: int = 0
+    outcome: RoundCheck | None = None
     evidence: Evidence
 
 

@@ -373,6 +373,8 @@ def _detail(
                 weight=float(weights.get(uid, {}).get("weight", 1.0)),
                 recent_checks=int(weights.get(uid, {}).get("recent_checks", 0)),
                 checks=checks.get(uid, []),
+                attempts=sum(not c.reached for c in checks.get(uid, [])),
+                outcome=next((c for c in reversed(checks.get(uid, [])) if c.reached), None),
                 evidence=ev[uid],
             )
         )

@@ -307,3 +307,37 @@ def test_not_reached_then_corrected_reports_as_images_and_no_screen_for_a_cadre(
     expect(cadre.page.locator("[data-testid=sv-link]")).to_have_count(0)
     cadre.go("/sv")
     expect(cadre.page.locator("[data-testid=no-access]")).to_have_text("无权访问")
+
+
+def test_a_call_not_got_through_then_answered_is_one_round_result(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    """未接通, then 再记录一次 接通·不在岗: the card's round result is the answered call,
+    with the attempt counted beside it (issue 16, item 4)."""
+    server = live_server()
+    scene(server, county)
+    sup = phones(server, "supervisor")
+    page = sup.page
+    sup.open()
+    sup.login("super_t1")
+    page.click("[data-testid=sv-link]")
+    page.click("[data-testid=sv-start]")
+    card = page.locator("[data-testid=sv-cadre]")
+    expect(card).to_have_count(1)
+
+    card.locator("[data-testid=sv-record]").click()
+    page.check("input[name=reached][value=false]")
+    page.click("[data-testid=sv-save]")
+    expect(card.locator("[data-testid=sv-result]")).to_have_text("本轮结果：未接通（未接通 1 次）")
+
+    card.locator("[data-testid=sv-record]").click()
+    page.check("input[name=reached][value=true]")
+    page.check("input[name=on_post][value=false]")
+    page.click("[data-testid=sv-save]")
+    expect(card.locator("[data-testid=sv-outcome]")).to_have_count(2)
+    expect(card.locator("[data-testid=sv-result]")).to_have_text(
+        "本轮结果：已接通 · 不在岗（未接通 1 次）"
+    )
+    sup.sync()
+    sup.wait_pending(0)
+    expect(card.locator("[data-testid=sv-result]")).to_contain_text("已接通 · 不在岗")

@@ -292,3 +292,55 @@ def test_tel_uri() -> None:
     assert service.tel_uri("+86-138-0000-0000") == "tel:+8613800000000"
     assert service.tel_uri("") is None
     assert service.tel_uri("12") is None
+
+
+def test_a_call_not_got_through_is_an_attempt_not_an_outcome(client, county: County) -> None:
+    """One round: 未接通, then 接通·不在岗. The round view shows one attempt and the outcome;
+    the recall list counts one round and one absence, not two (issue 16)."""
+    sup = Phone(client, "super_t1", "d-s1")
+    body = client.post(ROUNDS, json={"seed": 8, "per_township": 2}, headers=sup.headers).json()
+    cadre = body["cadres"][0]
+
+    def call(at: str, reached: bool, on_post: bool | None) -> tuple[str, dict]:
+        data = {
+            "village_code": cadre["village_code"],
+            "cadre_id": cadre["cadre_id"],
+            "round_id": body["id"],
+            "checked_at": at,
+            "reached": reached,
+            "on_post": on_post,
+        }
+        cid = new_id()
+        return cid, sup.op("spot_check", cid, data)
+
+    now = datetime.now(UTC)
+    missed, first = call((now - timedelta(hours=2)).isoformat(), False, None)
+    answered, second = call((now - timedelta(hours=1)).isoformat(), True, False)
+    sup.push_ok([first, second])
+
+    detail = client.get(f"{ROUNDS}/{body['id']}", headers=sup.headers).json()
+    got = next(c for c in detail["cadres"] if c["cadre_id"] == cadre["cadre_id"])
+    assert [c["id"] for c in got["checks"]] == [missed, answered]
+    assert got["attempts"] == 1
+    assert got["outcome"]["id"] == answered
+    assert got["outcome"]["on_post"] is False
+
+    recall = client.get(
+        "/api/v1/reports/recall", params={"min_absences": 1}, headers=sup.headers
+    ).json()
+    listed = next(c for c in recall["cadres"] if c["cadre_id"] == cadre["cadre_id"])
+    assert (listed["checks"], listed["absences"]) == (1, 1)
+    assert (listed["not_reached"], listed["not_on_post"]) == (0, 1)
+
+    # A second round with only a call not got through: 未接通, one more round and absence.
+    body = client.post(ROUNDS, json={"seed": 8, "per_township": 2}, headers=sup.headers).json()
+    _, third = call((now - timedelta(minutes=30)).isoformat(), False, None)
+    sup.push_ok([third])
+    detail = client.get(f"{ROUNDS}/{body['id']}", headers=sup.headers).json()
+    got = next(c for c in detail["cadres"] if c["cadre_id"] == cadre["cadre_id"])
+    assert (got["attempts"], got["outcome"]) == (1, None)
+    recall = client.get(
+        "/api/v1/reports/recall", params={"min_absences": 2}, headers=sup.headers
+    ).json()
+    listed = next(c for c in recall["cadres"] if c["cadre_id"] == cadre["cadre_id"])
+    assert (listed["checks"], listed["absences"], listed["not_reached"]) == (2, 2, 1)

@@ -122,6 +122,14 @@ export function checksOf(round, cadre, local) {
   return [...out.values()].sort((a, b) => (timeOf(a) < timeOf(b) ? -1 : 1));
 }
 
+// A call not got through is an attempt; the round's outcome is the latest call that got
+// through (backend/supervision/outcomes.py). No outcome after attempts: 未接通.
+export function outcomeOf(checks) {
+  let outcome = null;
+  for (const c of checks) if (c.reached) outcome = c;
+  return { outcome, attempts: checks.filter((c) => !c.reached).length };
+}
+
 // A cadre's state in a round: todo | done | pending | rejected.
 export function stateOf(checks) {
   if (checks.some((c) => c.state === 'rejected')) return 'rejected';

@@ -77,7 +77,7 @@ function Recall({ owner }) {
               (c) => html`<li class="sv-recall-row">
                 <div>
                   <b>${c.name}</b> <span class="sub">${c.township?.name || ''} · ${c.villages.map((v) => v.name).join('、')}</span>
-                  <p class="sv-line">抽查 ${c.checks} 次，缺岗 ${c.absences} 次（未接通 ${c.not_reached}，不在岗 ${c.not_on_post}）· 最近 ${shortTime(c.last_absent_at)}</p>
+                  <p class="sv-line">抽查 ${c.checks} 轮，缺岗 ${c.absences} 轮（未接通 ${c.not_reached}，不在岗 ${c.not_on_post}）· 最近 ${shortTime(c.last_absent_at)}</p>
                 </div>
                 ${c.tel ? html`<a class="button sv-call" href=${c.tel}>拨打</a>` : null}
               </li>`,

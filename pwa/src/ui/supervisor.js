@@ -21,6 +21,7 @@ import {
   cachedRounds,
   checkedCount,
   checksOf,
+  outcomeOf,
   fetchRound,
   fetchRounds,
   localChecks,
@@ -243,6 +244,7 @@ function CadreCard({ round, cadre, local, me }) {
     </div>
     <p class="sub">${cadre.township?.name} · ${cadre.villages.map((v) => v.name).join('、')}${cadre.active ? '' : ' · 账号已停用'}</p>
     <${Evidence} ev=${cadre.evidence} />
+    ${checks.length ? html`<${RoundResult} checks=${checks} />` : null}
     ${checks.map((c) => html`<${Outcome} check=${c} round=${round} cadre=${cadre} me=${me} />`)}
     <div class="actions">
       <${Call} cadre=${cadre} />
@@ -311,10 +313,19 @@ export function outcomeText(c) {
     .join(' · ');
 }
 
+// The round's one result for the cadre; the calls below it are its attempts and outcome.
+function RoundResult({ checks }) {
+  const { outcome, attempts } = outcomeOf(checks);
+  const tries = attempts ? `（未接通 ${attempts} 次）` : '';
+  return html`<p class=${'sv-result' + (outcome && outcome.on_post !== false ? '' : ' warn')} data-testid="sv-result">
+    本轮结果：<b>${outcome ? outcomeText(outcome) : '未接通'}</b>${tries}
+  </p>`;
+}
+
 function Outcome({ check, round, cadre, me }) {
   const editable = check.state || (me && check.checked_by === me.id);
   return html`<div class=${'sv-outcome' + (check.reached && check.on_post !== false ? '' : ' warn')} data-testid="sv-outcome">
-    <p><b>${outcomeText(check)}</b> <span class="sub">${shortTime(check.checked_at)}</span></p>
+    <p>${check.reached ? '通话' : '拨打'}：<b>${outcomeText(check)}</b> <span class="sub">${shortTime(check.checked_at)}</span></p>
     ${check.recent_work ? html`<p class="sv-line">近期工作：${check.recent_work}</p>` : null}
     ${check.remark ? html`<p class="sv-line">备注：${check.remark}</p>` : null}
     ${check.state === 'rejected' ? html`<p class="err">服务器未接受，<a href="#/outbox">到待同步页处理</a></p>` : null}
