@@ -53,6 +53,7 @@ TEMPLATES = {
     "years_back": "不能早于 {years} 年前",
     "year_range": "时间超出范围（1900–2199 年），请检查手机时钟",
     "not_before": "不能早于{other}",
+    "required_unless": "{other}为“{value}”以外时必须填写",
     "id_birth_mismatch": "与身份证号不符（应为 {expected}）",
     "id_sex_mismatch": "与身份证号不符（应为{expected}）",
 }

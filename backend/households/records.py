@@ -165,7 +165,13 @@ MEMBER = declare(
         immutable=frozenset({"household_id"}),
         masked=frozenset({"id_number"}),
         max_per_parent=30,
-        rules=(checks.id_matches("id_number", "birth_date", "sex"),),
+        rules=(
+            checks.id_matches("id_number", "birth_date", "sex"),
+            # a member who left (died, moved, married out, split off) says when
+            checks.required_unless(
+                "left_on", "status", "resident", MEMBER_STATUS.labels["resident"]
+            ),
+        ),
         indexes=("household_id",),
         title=("name",),
         export=(

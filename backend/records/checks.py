@@ -10,7 +10,9 @@ of cases through both. Field keywords:
 - ``x-yearRange``: a phone-reported time within these years (a dead clock says 1970).
 Rules across fields of one record (``RecordType.rules``):
 - ``not_before``: one date no earlier than another (a follow-up not before its visit);
-- ``id_matches``: the birth date and sex typed agree with the ID number.
+- ``id_matches``: the birth date and sex typed agree with the ID number;
+- ``required_unless``: a field filled in unless another holds one value (a member who left
+  says when: 离开日期 unless 在册).
 """
 
 import re
@@ -108,6 +110,17 @@ def id_matches(id_field: str, birth: str, sex: str) -> dict[str, Any]:
     return {"rule": "id_matches", "field": id_field, "birth": birth, "sex": sex}
 
 
+def required_unless(field: str, other: str, value: str, value_label: str) -> dict[str, Any]:
+    # the value's Chinese name travels in the rule, so both sides word it alike
+    return {
+        "rule": "required_unless",
+        "field": field,
+        "other": other,
+        "value": value,
+        "value_label": value_label,
+    }
+
+
 SEX_NAMES = {"male": "男", "female": "女"}
 
 
@@ -121,6 +134,10 @@ def apply_rules(
             mine, theirs = _day(data.get(r["field"])), _day(data.get(r["other"]))
             if mine and theirs and mine < theirs:
                 errors.append((r["field"], "not_before", {"other": labels[r["other"]]}))
+        elif r["rule"] == "required_unless":
+            if data.get(r["other"]) != r["value"] and data.get(r["field"]) in (None, ""):
+                ctx = {"other": labels[r["other"]], "value": r["value_label"]}
+                errors.append((r["field"], "required_unless", ctx))
         elif r["rule"] == "id_matches":
             number = data.get(r["field"])
             if not (isinstance(number, str) and idnumber.valid(number)):

@@ -49,3 +49,14 @@ def test_a_status_must_be_one_of_the_vocabulary(client, county: County) -> None:
     )
     assert res["status"] == "rejected"
     assert "在册状态" in res["error"]["message"]
+
+
+def test_a_member_who_left_says_when(client, county: County) -> None:
+    a = Phone(client, "cadre_a", "d-a1")
+    h = new_id()
+    a.push_ok([a.op("household", h, household(county.village_a, None))])
+    [res] = a.push_ok(
+        [a.op("member", new_id(), {"household_id": h, "name": "杨光明", "status": "dead"})]
+    )
+    assert res["status"] == "rejected"
+    assert res["error"]["message"].endswith("离开日期：在册状态为“在册”以外时必须填写")

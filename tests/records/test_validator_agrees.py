@@ -106,6 +106,16 @@ def _cases(schema: dict[str, Any], now: date) -> list[dict[str, Any]]:
                 for day in ("2026-11-19", "2026-11-20", "2026-11-21"):
                     data = {**base, rule["other"]: "2026-11-20T23:30:00+08:00", rule["field"]: day}
                     cases.append({"type": type_name, "data": data})
+            if rule["rule"] == "required_unless":
+                gone = next(
+                    v
+                    for v in entry["schema"]["properties"][rule["other"]]["enum"]
+                    if v != rule["value"]
+                )
+                for status in (rule["value"], gone):
+                    for day in (None, (now - timedelta(days=1)).isoformat()):
+                        data = {**base, rule["other"]: status, rule["field"]: day}
+                        cases.append({"type": type_name, "data": data})
             if rule["rule"] == "id_matches":
                 for born, sex in [
                     ("1970-01-01", "male"),
@@ -154,7 +164,15 @@ def test_the_phone_and_the_server_give_the_same_verdicts(tmp_path: Path) -> None
     refused = [s for s in server if s]
     assert 100 < len(refused) < len(cases) - 10, (len(refused), len(cases))
     said = "".join(m for s in server for m in s)
-    for words in ("校验码不正确", "不能晚于今天", "年前", "与身份证号不符", "不能早于", "控制字符"):
+    for words in (
+        "校验码不正确",
+        "不能晚于今天",
+        "年前",
+        "与身份证号不符",
+        "不能早于",
+        "控制字符",
+        "以外时必须填写",
+    ):
         assert words in said, words
 
 
