@@ -198,3 +198,51 @@ def test_a_member_leaves_and_a_household_splits(
     # the old members' records are their own, with their history: versions 1 and 2
     trail = db_rows("SELECT version FROM record_history WHERE record_id = :id", id=son)
     assert sorted(t["version"] for t in trail) == [1, 2]
+
+
+def test_the_worklist_of_2000_households_is_quick(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    v, g = county.village_a, county.groups[county.village_a][0]
+    phone = _start(server, phones)
+    # 2,000 households straight into the phone's store: half visited 10 days ago, 100 of
+    # those with a follow-up 3 days ago (the API would take minutes to seed as many)
+    ten_ago = (datetime.now(BEIJING) - timedelta(days=10)).isoformat()
+    follow = (datetime.now(BEIJING) - timedelta(days=3)).date().isoformat()
+    phone.idb(
+        """const tx = db.transaction('records', 'readwrite');
+        const rs = tx.objectStore('records');
+        for (let i = 0; i < 2000; i++) {
+          const hid = 'h-' + i;
+          rs.put({ type: 'household', id: hid, version: 1, server: null, deleted: false,
+            has_conflict: false, village: arg.v, grp: arg.g, hh: '',
+            data: { village_code: arg.v, group_code: arg.g, head_name: '户' + i } });
+          if (i % 2) continue;
+          rs.put({ type: 'visit', id: 'v-' + i, version: 1, server: null, deleted: false,
+            has_conflict: false, village: arg.v, grp: '', hh: hid,
+            data: { household_id: hid, kind: 'revisit', occurred_at: arg.at,
+              follow_up_on: i % 20 === 0 ? arg.follow : null } });
+        }
+        await new Promise((ok) => { tx.oncomplete = ok; });""",
+        {"v": v, "g": g, "at": ten_ago, "follow": follow},
+    )
+    phone.go("/settings")
+    phone.page.wait_for_selector("text=设置")
+    took = phone.page.evaluate(
+        """async (sel) => {
+            const t0 = performance.now();
+            location.hash = '#/';
+            while (!document.querySelector(sel)) await new Promise((r) => requestAnimationFrame(r));
+            return performance.now() - t0;
+        }""",
+        f"[data-testid=counts-{v}]",
+    )
+    expect(phone.page.locator(f"[data-testid=counts-{v}]")).to_have_text(
+        "到期回访 100 · 本轮未走访 1000 户"
+    )
+    assert took < 1500, took
+    phone.page.click(f"[data-testid=work-{v}] [data-testid=unvisited-toggle]")
+    expect(phone.page.locator("[data-testid=unvisited] li")).to_have_count(100)
+    phone.page.click("text=显示全部 1000 户")
+    expect(phone.page.locator("[data-testid=unvisited] li")).to_have_count(1000)
