@@ -8,7 +8,12 @@ brings the new villages whole (backend/sync/pull.py).
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import (
+    delete,
+    func,
+    select as sa_select,  # sqlmodel's select types four columns at most
+    update,
+)
 from sqlmodel import Session, col, select
 
 from backend.auth.dependencies import Caller
@@ -42,19 +47,21 @@ def _assignments(
     return villages, townships
 
 
-def _devices(session: Session, ids: list[int]) -> dict[int, tuple[int, object, int | None]]:
-    """Per user: number of live devices, last sync, largest clock skew seen."""
+def _devices(session: Session, ids: list[int]) -> dict[int, tuple[int, object, int | None, object]]:
+    """Per user: number of live devices, last sync, largest clock skew seen, latest device
+    registration."""
     rows = session.execute(
-        select(
-            Device.user_id,
+        sa_select(
+            col(Device.user_id),
             func.count(),
             func.max(Device.last_sync_at),
             func.max(func.abs(Device.clock_skew_s)),
+            func.max(Device.created_at),
         )
         .where(col(Device.user_id).in_(ids), col(Device.revoked_at).is_(None))
         .group_by(col(Device.user_id))
     )
-    return {uid: (n, last, skew) for uid, n, last, skew in rows}
+    return {uid: (n, last, skew, made) for uid, n, last, skew, made in rows}
 
 
 def list_users(session: Session, caller: Caller, role: str | None) -> list[UserOut]:
@@ -69,7 +76,7 @@ def list_users(session: Session, caller: Caller, role: str | None) -> list[UserO
     out = []
     for u in users:
         assert u.id is not None
-        n, last, _ = devices.get(u.id, (0, None, None))
+        n, last, _, _ = devices.get(u.id, (0, None, None, None))
         out.append(
             UserOut(
                 id=u.id,
@@ -242,8 +249,12 @@ def sync_health(
     out = []
     for uid in ids:
         u = users[uid]
-        n, last, skew = devices.get(uid, (0, None, None))
+        n, last, skew, made = devices.get(uid, (0, None, None, None))
         days = (now - as_utc(last)).days if last else None  # type: ignore[arg-type]
+        # Never synced is stale only once the phone (or, without one, the account) has had
+        # the days to: a phone registered minutes ago has not missed anything yet.
+        since = last or made or u.created_at
+        idle = (now - as_utc(since)).days  # type: ignore[arg-type]
         out.append(
             CadreSyncHealth(
                 user_id=uid,
@@ -254,7 +265,7 @@ def sync_health(
                 devices=n,
                 last_sync_at=last,  # type: ignore[arg-type]
                 days_since_sync=days,
-                stale=days is None or days >= stale_days,
+                stale=idle >= stale_days,
                 max_clock_skew_s=skew,
                 open_conflicts=sum(conflicts.get(v, 0) for v in cadre_villages[uid]),
                 rejected_ops_30d=rejected.get(uid, 0),

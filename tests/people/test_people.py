@@ -1,5 +1,12 @@
 """People and devices: accounts, assignments, password resets, sync health."""
 
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from backend.auth.models import Device, User
+from backend.database import open_session
+from backend.timeutil import utcnow
 from tests.conftest import PASSWORD, County, login
 from tests.sync.phone import Phone, household, new_id
 
@@ -67,7 +74,15 @@ def test_bad_input_and_roles(client, county: County) -> None:
     assert client.patch("/api/v1/users/9999", json={"phone": "1"}, headers=admin).status_code == 404
 
 
+def _made_days_ago(model: type, days: int, *where: object) -> None:
+    with open_session(write=True) as s:
+        s.execute(update(model).where(*where).values(created_at=utcnow() - timedelta(days=days)))
+        s.commit()
+
+
 def test_sync_health_per_cadre(client, county: County) -> None:
+    # cadre_b's account is ten days old and has never synced: stale.
+    _made_days_ago(User, 10, User.username == "cadre_b")  # type: ignore[arg-type]
     a = Phone(client, "cadre_a", "d-a1")
     a.push_ok([a.op("household", new_id(), household(county.village_a))])
     a.push_ok([a.op("household", new_id(), household(county.village_c))])  # rejected: not theirs
@@ -84,3 +99,18 @@ def test_sync_health_per_cadre(client, county: County) -> None:
     assert other.status_code == 404
     cadre = login(client, "cadre_b", "d-b")
     assert client.get("/api/v1/sync-health", headers=cadre).status_code == 403
+
+
+def test_a_phone_registered_minutes_ago_is_not_stale(client, county: County) -> None:
+    """Issue 16: a device registered minutes ago was listed under 超过 3 天未同步. Never
+    synced counts from the phone's registration (or the account's creation without one)."""
+    login(client, "cadre_b", "d-b")  # registers the phone; no sync yet
+    _made_days_ago(User, 30, User.username == "cadre_b")  # type: ignore[arg-type]
+    sup = login(client, "super_t1", "d-s")
+    rows = {r["username"]: r for r in client.get("/api/v1/sync-health", headers=sup).json()}
+    assert (rows["cadre_b"]["last_sync_at"], rows["cadre_b"]["stale"]) == (None, False)
+    assert rows["cadre_a2"]["stale"] is False  # an account made minutes ago, no phone yet
+    _made_days_ago(Device, 4, Device.device_id == "d-b")  # type: ignore[arg-type]
+    rows = {r["username"]: r for r in client.get("/api/v1/sync-health", headers=sup).json()}
+    assert rows["cadre_b"]["stale"] is True
+    assert rows["cadre_b"]["days_since_sync"] is None

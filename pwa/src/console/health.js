@@ -14,11 +14,19 @@ async function load(role, township, days) {
     const names = new Map(cadres.map((c) => [c.user_id, c]));
     phones = (await get('/api/v1/devices'))
       .filter((d) => ids.has(d.user_id) && !d.revoked_at)
-      .map((d) => ({ ...d, cadre: names.get(d.user_id), days: daysAgo(d.last_sync_at) }))
-      .filter((d) => d.days === null || d.days >= days)
+      // never synced counts from the phone's registration: one registered minutes ago is not late
+      .map((d) => ({ ...d, cadre: names.get(d.user_id), days: daysAgo(d.last_sync_at), idle: daysAgo(d.last_sync_at || d.created_at) }))
+      .filter((d) => d.idle === null || d.idle >= days)
       .sort((a, b) => (b.days ?? 1e9) - (a.days ?? 1e9));
   }
   return { cadres, phones };
+}
+
+// The phone's model where its browser names one, and its id (short ids whole).
+function deviceText(d) {
+  const id = d.device_id.length > 12 ? `${d.device_id.slice(0, 8)}…` : d.device_id;
+  const model = agent(d.user_agent || '');
+  return model ? `${model} · ${id}` : id;
 }
 
 export function Health({ user }) {
@@ -51,8 +59,8 @@ export function Health({ user }) {
                       <td><a href=${`#/console/people/${d.user_id}`}>${d.cadre?.display_name || d.username}</a></td>
                       <td>${d.cadre?.phone ? html`<a href=${`tel:${d.cadre.phone}`}>${d.cadre.phone}</a>` : '—'}</td>
                       <td>${vnames(d.cadre?.village_codes || [])}</td>
-                      <td class="mono" title=${d.device_id}>${agent(d.user_agent || '')} · ${d.device_id.slice(0, 8)}</td>
-                      <td>${when(d.last_sync_at)}</td><td>${d.days === null ? '从未同步' : `${d.days} 天`}</td>
+                      <td class="mono" title=${d.device_id}>${deviceText(d)}</td>
+                      <td>${d.last_sync_at ? when(d.last_sync_at) : '从未同步'}</td><td>${d.days === null ? `登记 ${d.idle} 天` : `${d.days} 天`}</td>
                     </tr>`,
                   )}</tbody></table></div>`
               : html`<p class="sub">没有。</p>`
@@ -70,7 +78,7 @@ export function Health({ user }) {
             (c) => html`<tr data-testid="health-row" data-username=${c.username} class=${c.stale ? 'stale' : ''}>
               <td>${user.role === 'admin' ? html`<a href=${`#/console/people/${c.user_id}`}>${c.display_name || c.username}</a>` : c.display_name || c.username}</td>
               <td class="wrap">${vnames(c.village_codes)}</td><td class="num">${c.devices}</td>
-              <td>${when(c.last_sync_at)}${c.stale ? html` <i class="tag bad">${c.days_since_sync === null ? '从未同步' : `${c.days_since_sync} 天`}</i>` : null}</td>
+              <td>${c.last_sync_at ? when(c.last_sync_at) : c.stale ? null : '从未同步'}${c.stale ? html` <i class="tag bad">${c.days_since_sync === null ? '从未同步' : `${c.days_since_sync} 天`}</i>` : null}</td>
               <td class=${c.max_clock_skew_s != null && Math.abs(c.max_clock_skew_s) > 300 ? 'err' : ''}>${skewText(c.max_clock_skew_s)}</td>
               <td class="num">${c.open_conflicts ? html`<a href="#/console/conflicts">${c.open_conflicts}</a>` : 0}</td>
               <td class="num">${c.rejected_ops_30d}</td>

@@ -1,0 +1,47 @@
+"""The console's 同步状况 and person pages in real Chromium, as the admin reads them
+(issue 16): a phone registered minutes ago is not listed as late, a never-synced cell reads
+从未同步 once, a device without a browser name reads as its id alone."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import County, LiveServer
+from tests.pwa.conftest import Phone, api_login, db_exec
+from tests.pwa.test_console import collect_errors, desk, open_console
+
+pytestmark = pytest.mark.browser
+
+
+def test_sync_health_of_phones_registered_recently_and_long_ago(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    api_login(server, "cadre_b", "ux-api-client")  # registered now, never synced
+    api_login(server, "cadre_a", "ux-api-old")
+    long_ago = datetime.now(UTC) - timedelta(days=5)
+    db_exec("UPDATE device SET created_at = :t WHERE device_id = 'ux-api-old'", t=long_ago)
+    db_exec("UPDATE \"user\" SET created_at = :t WHERE username = 'cadre_b'", t=long_ago)
+
+    admin = desk(phones, server, "admin")
+    errors = collect_errors(admin.page)
+    open_console(admin, "health")
+    stale = admin.page.locator("[data-testid=stale-phone]")
+    expect(stale).to_have_count(1)
+    expect(
+        admin.page.locator("[data-testid=stale-phone][data-device=ux-api-client]")
+    ).to_have_count(0)
+    old = admin.page.locator("[data-testid=stale-phone][data-device=ux-api-old]")
+    cells = old.locator("td")
+    expect(cells.nth(3)).to_have_text("ux-api-old")  # no "· ux-api-o" without a model
+    expect(cells.nth(4)).to_have_text("从未同步")
+    expect(cells.nth(5)).to_have_text("登记 5 天")
+
+    fresh = admin.page.locator("[data-testid=health-row][data-username=cadre_b]")
+    expect(fresh.locator("td").nth(3)).to_have_text("从未同步")  # not "从未 从未同步"
+    late = admin.page.locator("[data-testid=health-row][data-username=cadre_a]")
+    expect(late.locator("td").nth(3)).to_have_text("从未同步")
+    expect(late).to_have_class("stale")
+    assert errors == []
