@@ -45,3 +45,25 @@ def test_sync_health_of_phones_registered_recently_and_long_ago(
     expect(late.locator("td").nth(3)).to_have_text("从未同步")
     expect(late).to_have_class("stale")
     assert errors == []
+
+
+def test_person_page_shows_devices_before_the_village_boxes(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    """停用此设备 is in the first screen; the village boxes open on 修改分配."""
+    server = live_server()
+    api_login(server, "cadre_a", "ux-api-old")
+    admin = desk(phones, server, "admin")
+    open_console(admin, "people")
+    admin.page.click("[data-testid=user-row][data-username=cadre_a] a")
+    stop = admin.page.locator("[data-testid=device-row] button:has-text('停用此设备')")
+    expect(stop).to_be_in_viewport()
+    boxes = admin.page.locator("[data-testid=assignment] input[name=assign]")
+    expect(boxes.first).to_be_hidden()
+    stop_y = stop.bounding_box()["y"]  # type: ignore[index]
+    admin.page.click("[data-testid=assignment] summary")
+    expect(boxes.first).to_be_visible()
+    assert boxes.first.bounding_box()["y"] > stop_y  # type: ignore[index]
+    expect(admin.page.locator("[data-testid=assignment] input[name=assign]:checked")).to_have_count(
+        1
+    )

@@ -161,6 +161,8 @@ function Devices({ userId }) {
   </section>`;
 }
 
+// The person, then their devices (停用此设备 is what an admin comes here for, often), the
+// password, and last the assignment, whose hundreds of village boxes open on demand.
 export function PersonView({ id, user }) {
   const { villages } = useApp();
   const res = useApi(() => get('/api/v1/users'), [id]);
@@ -219,21 +221,25 @@ export function PersonView({ id, user }) {
             : html`<button onClick=${() => save({ is_active: true }, '账号已启用')}>启用账号</button>`}
       </div>
     </section>
-    ${u.role === 'admin'
-      ? null
-      : html`<section class="card">
-          <h2>${u.role === 'cadre' ? '负责的村' : '负责的乡镇'}</h2>
-          <${Assign} role=${u.role} villages=${villages} value=${assigned} onChange=${setCodes} />
-          <div class="actions">
-            <button disabled=${!codes || (u.role === 'cadre' && !codes.length)}
-              onClick=${() => save(u.role === 'cadre' ? { villages: codes } : { townships: codes }, '分配已保存；此人的手机下次同步时更新')}>保存分配</button>
-          </div>
-        </section>`}
+    <${Devices} userId=${id} />
     <form class="card" onSubmit=${reset}>
       <h2>重置密码</h2>
       <${Field} label="新密码（至少 8 位）"><${Text} name="new_password" type="password" value=${password} onInput=${setPassword} autocomplete="new-password" /><//>
       <div class="actions"><button type="submit">重置密码</button></div>
       <p class="sub">重置后，此人所有手机上的登录失效，需用新密码重新登录；手机上未同步的修改不受影响。</p>
     </form>
-    <${Devices} userId=${id} />`;
+    ${u.role === 'admin'
+      ? null
+      : html`<section class="card" data-testid="assignment">
+          <h2>${u.role === 'cadre' ? '负责的村' : '负责的乡镇'}</h2>
+          <p>${duty({ ...u, village_codes: assigned, township_codes: assigned }, villages)}</p>
+          <details open=${!!codes}>
+            <summary class="button">修改分配</summary>
+            <${Assign} role=${u.role} villages=${villages} value=${assigned} onChange=${setCodes} />
+            <div class="actions">
+              <button disabled=${!codes || (u.role === 'cadre' && !codes.length)}
+                onClick=${() => save(u.role === 'cadre' ? { villages: codes } : { townships: codes }, '分配已保存；此人的手机下次同步时更新')}>保存分配</button>
+            </div>
+          </details>
+        </section>`}`;
 }
