@@ -2,6 +2,7 @@
 (issue 16): a phone registered minutes ago is not listed as late, a never-synced cell reads
 从未同步 once, a device without a browser name reads as its id alone."""
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -67,3 +68,20 @@ def test_person_page_shows_devices_before_the_village_boxes(
     expect(admin.page.locator("[data-testid=assignment] input[name=assign]:checked")).to_have_count(
         1
     )
+
+
+def test_overview_is_by_township_with_villages_on_demand(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    """概况 drew one bar per village (~15,900 px for 310 villages): now a bar per township,
+    and a township's villages when it is picked."""
+    server = live_server()
+    admin = desk(phones, server, "admin")
+    open_console(admin, "")
+    coverage = admin.page.locator("[data-testid=chart][data-chart*='coverage.svg'] img")
+    expect(coverage).to_have_count(1)
+    expect(coverage).to_have_attribute("src", re.compile("%E6%8C%89%E4%B9%A1%E9%95%87"))  # 按乡镇
+    admin.page.select_option("select[name=overview_township]", county.township_1)
+    expect(coverage).to_have_count(2)
+    expect(coverage.nth(1)).to_have_attribute("src", re.compile("%E6%8C%89%E6%9D%91"))  # 按村
+    expect(coverage.nth(1)).to_have_attribute("src", re.compile("%E8%8C%85%E5%9D%A1%E6%9D%91"))

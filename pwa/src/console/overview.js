@@ -1,7 +1,9 @@
 // The console's first page: what waits (open conflicts, phones gone quiet), the county's
 // households at a glance, and the supervisors' charts (backend/reports, as SVG).
-import { html } from '../ui/common.js';
-import { Failure, cached, get, useApi } from './data.js';
+import { useState } from 'preact/hooks';
+import { html, Select } from '../ui/common.js';
+import { useApp } from '../state.js';
+import { Failure, cached, get, townships, useApi } from './data.js';
 
 async function load() {
   const [conflicts, health, counts] = await Promise.all([
@@ -22,16 +24,21 @@ async function load() {
 }
 
 // An SVG chart drawn by the server, shown as an image (never as markup in the page).
-function Chart({ path, title }) {
-  const res = useApi(() => cached(path, () => get(path)), [path]);
-  return html`<figure class="card chart">
+function Chart({ path, title, params = {} }) {
+  const key = path + JSON.stringify(params);
+  const res = useApi(() => cached(key, () => get(path, params)), [key]);
+  return html`<figure class="card chart" data-testid="chart" data-chart=${key}>
     ${res.data
       ? html`<img alt=${title} src=${'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(res.data)} />`
       : res.error ? html`<${Failure} error=${res.error} />` : html`<p class="sub">正在读取…</p>`}
   </figure>`;
 }
 
+// The county by township (a bar each); a township's villages on demand: one bar per village
+// for the whole county made the page some 15,900 px tall.
 export function Overview() {
+  const { villages } = useApp();
+  const [town, setTown] = useState('');
   const res = useApi(load, []);
   const d = res.data;
   return html`<${Failure} error=${res.error} />
@@ -44,8 +51,15 @@ export function Overview() {
         </div>`
       : res.loading ? html`<p class="empty">正在读取…</p>` : null}
     <div class="charts">
-      <${Chart} path="/api/v1/reports/coverage.svg" title="遍访覆盖率（各村）" />
+      <${Chart} path="/api/v1/reports/coverage.svg" params=${{ by: 'township' }} title="遍访覆盖率（各乡镇）" />
       <${Chart} path="/api/v1/reports/conflicts.svg" title="待审核冲突（各村）" />
     </div>
+    <section class="card">
+      <label>各村遍访覆盖率<${Select} name="overview_township" blank=${false} value=${town} onChange=${(v) => setTown(v || '')}
+        options=${[['', '选择乡镇查看'], ...townships(villages).map((t) => [t.code, t.name])]} /></label>
+    </section>
+    ${town
+      ? html`<div class="charts"><${Chart} path="/api/v1/reports/coverage.svg" params=${{ township_code: town }} title="遍访覆盖率（各村）" /></div>`
+      : null}
     <p class="crumbs">更多：<a href="#/sv">电话抽查</a> · <a href="#/sv/reports">督查报表与召回名单</a></p>`;
 }
