@@ -228,8 +228,28 @@ export function MapCanvas(props) {
       commit();
       if (!st.moved && !cancelled && p.tool === 'view') tap(at);
     } else if (mode === 'tap' && !cancelled && !st.moved) {
+      if (e.pointerType !== 'mouse') swallowClick(e.clientX, e.clientY);
       tap(at);
     }
+  }
+
+  // A finger's tap is answered on pointerup, but the browser then sends that tap's click to
+  // whatever is under the finger by then: the sheet the tap just opened (picking the household
+  // under it, or hitting the backdrop, which closes it). That one click, where the finger
+  // was, is dropped.
+  function swallowClick(x, y) {
+    const drop = (ev) => {
+      if (Math.abs(ev.clientX - x) > 24 || Math.abs(ev.clientY - y) > 24) return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      done();
+    };
+    const done = () => {
+      window.removeEventListener('click', drop, true);
+      clearTimeout(timer);
+    };
+    const timer = setTimeout(done, 700);
+    window.addEventListener('click', drop, true);
   }
 
   function tap(at) {
