@@ -39,7 +39,7 @@ export function Settings() {
       <dl class="facts">
         <dt>用户</dt><dd>${s.user ? `${s.user.display_name || ''} ${s.user.username}` : ''}</dd>
         <dt>设备编号</dt><dd class="mono">${info?.device}</dd>
-        <dt>上次同步</dt><dd>${shortTime(s.lastSync)}</dd>
+        <dt>上次同步</dt><dd>${shortTime(s.lastSync, '从未同步')}</dd>
         ${info?.skew != null && Math.abs(info.skew) > 300
           ? html`<dt>本机时间</dt><dd class="err">与服务器相差 ${Math.round(info.skew / 60)} 分钟，请校准手机时间</dd>`
           : null}
