@@ -71,7 +71,7 @@ export function Outbox() {
       ${waiting.length
         ? html`<ul class="list">${waiting.map(
             ({ op, hh, head, groups }) => html`<li><a class="row" href=${hh ? `#/h/${hh}` : '#/'}>
-              <span class="main">${head || ''} <small>${shortTime(op.recorded_at)}</small></span><${What} op=${op} groups=${groups} />
+              <span class="main">${head || ''} <span class="sub">${shortTime(op.recorded_at)}</span></span><${What} op=${op} groups=${groups} />
             </a></li>`,
           )}</ul>`
         : html`<p class="sub">没有等待上传的修改。</p>`}
