@@ -179,6 +179,7 @@ def test_expired_token_while_offline_loses_nothing(
     # 2. a week offline: the access token and the refresh token are both dead
     server.kill()
     phone.page.reload()
+    phone.page.wait_for_selector("[data-testid=sync]")  # the app is up again, offline
     edit_household(phone, hid, pairing_cadre="李四")
     expire_access_token()
     db_exec("UPDATE refresh_token SET expires_at = :t", t=datetime(2000, 1, 1, tzinfo=UTC))
