@@ -1,8 +1,13 @@
-"""``GET /api/v1/schema``: every record type's declaration as the phone validates with it."""
+"""``GET /api/v1/schema``: every record type's declaration as the phone validates with it;
+``GET /api/v1/records/{type}/{id}/changes``: one record's audit trail, old → new."""
 
-from fastapi import APIRouter, Header, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Response
 
 from backend.auth.dependencies import CurrentCaller
+from backend.database import SessionDep
+from backend.records.changes import VersionChanges, record_changes
 from backend.records.schema import published
 
 router = APIRouter(prefix="/api/v1", tags=["schema"])
@@ -19,3 +24,14 @@ def schema(
     if if_none_match == etag:
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)
+
+
+@router.get("/records/{type_name}/{record_id}/changes", tags=["records"])
+def changes(
+    caller: CurrentCaller,
+    session: SessionDep,
+    type_name: Annotated[str, Path(max_length=20)],
+    record_id: Annotated[str, Path(max_length=36)],
+) -> list[VersionChanges]:
+    """Every version of one record in scope, oldest first: who, when, each field old → new."""
+    return record_changes(session, caller, type_name, record_id)

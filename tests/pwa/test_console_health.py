@@ -3,6 +3,7 @@
 从未同步 once, a device without a browser name reads as its id alone."""
 
 import re
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -10,8 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import County, LiveServer
-from tests.pwa.conftest import Phone, api_login, db_exec
+from tests.pwa.conftest import Phone, api_login, db_exec, op, push_ops
 from tests.pwa.test_console import collect_errors, desk, open_console
+from tests.sync.phone import household
 
 pytestmark = pytest.mark.browser
 
@@ -85,3 +87,21 @@ def test_overview_is_by_township_with_villages_on_demand(
     expect(coverage).to_have_count(2)
     expect(coverage.nth(1)).to_have_attribute("src", re.compile("%E6%8C%89%E6%9D%91"))  # 按村
     expect(coverage.nth(1)).to_have_attribute("src", re.compile("%E8%8C%85%E5%9D%A1%E6%9D%91"))
+
+
+def test_household_audit_trail_shows_old_and_new_values(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    hid = str(uuid.uuid4())
+    data = household(county.village_a)
+    push_ops(server, "cadre_a", [op("household", hid, data)])
+    push_ops(server, "cadre_a", [op("household", hid, {"income_per_head": 4200}, base=1)])
+    admin = desk(phones, server, "admin")
+    errors = collect_errors(admin.page)
+    admin.go(f"/console/h/{hid}")
+    row = admin.page.locator("[data-testid=history-row][data-version='2']")
+    expect(row.locator("[data-testid=change]")).to_have_text(
+        f"人均纯收入（元）：{data['income_per_head']} → 4200"
+    )
+    assert errors == []

@@ -163,8 +163,21 @@ const HH_FIELDS = ['head_name', 'address', 'id_number', 'phone', 'poverty_catego
   'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'measures', 'remark'];
 const OP = { create: '新建', update: '修改', delete: '删除', resolve: '审核处理冲突' };
 
+// What a version changed, old → new (from the record's trail); the field names alone while
+// the trail is read or if it cannot be.
+function Changes({ h, trail }) {
+  const v = trail?.find((x) => x.version === h.version);
+  if (!v) return (h.changed || []).map((k) => label('household', k)).join('、') || '—';
+  if (!v.changes.length) return '—';
+  const val = (k, x) => (x === null || x === undefined || x === '' ? '（空）' : show('household', k, x));
+  return v.changes.map(
+    (c) => html`<div data-testid="change" data-field=${c.field}>${label('household', c.field)}：${val(c.field, c.old)} → ${val(c.field, c.new)}</div>`,
+  );
+}
+
 export function HouseholdView({ id, user }) {
   const res = useApi(() => get(`/api/v1/households/${id}`), [id]);
+  const trail = useApi(() => get(`/api/v1/records/household/${id}/changes`), [id]);
   const nm = useNames(user.role);
   const { villages } = useApp();
   const f = res.data;
@@ -210,7 +223,7 @@ export function HouseholdView({ id, user }) {
     </section>
     <section class="card">
       <h2>修改记录</h2>
-      <p class="sub">每一版：谁、何时、从哪台设备、改了哪些项。</p>
+      <p class="sub">每一版：谁、何时、从哪台设备、哪些项从什么改成了什么。</p>
       <div class="scroll"><table class="grid" data-testid="history">
         <thead><tr><th>版本</th><th>时间</th><th>人</th><th>设备</th><th>操作</th><th>修改的项</th></tr></thead>
         <tbody>${[...f.history].reverse().map(
@@ -219,7 +232,7 @@ export function HouseholdView({ id, user }) {
             <td><${Person} nm=${nm} id=${h.user_id} /></td>
             <td><${Device} nm=${nm} user=${h.user_id} device=${h.device_id} /></td>
             <td>${OP[h.op] || h.op}</td>
-            <td class="wrap">${h.op === 'create' ? '建档' : (h.changed || []).map((k) => label(h.type || 'household', k)).join('、') || '—'}</td>
+            <td class="wrap">${h.op === 'create' ? '建档' : html`<${Changes} h=${h} trail=${trail.data} />`}</td>
           </tr>`,
         )}</tbody>
       </table></div>
