@@ -90,7 +90,8 @@ def _xlsx(kinds: list[str], req: service.Request, settings: SettingsDep) -> limi
 
 @router.get("/all.xlsx", response_class=StreamingResponse, responses=_responses(XLSX))
 def export_all_xlsx(req: Prepared, settings: SettingsDep) -> StreamingResponse:
-    """Households, members, visits and spot checks in one workbook, a sheet each."""
+    """Every export in one workbook, a sheet each (households, members, visits, spot checks,
+    and each other declared type with export columns)."""
     body = _xlsx(list(service.SHEETS), req, settings)
     headers = _headers(f"minqing-all-{_stamp()}.xlsx", f"民情数据_{_stamp()}.xlsx")
     return StreamingResponse(body, media_type=XLSX, headers=headers)

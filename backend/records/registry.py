@@ -16,17 +16,19 @@ import importlib
 import pkgutil
 import types
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Table
 from sqlmodel import Field, Session, SQLModel
 
 from backend.messages import InvalidData, errors_of, rule
-from backend.records.checks import apply_rules
+from backend.records.checks import Check, apply_rules, field_checks
 from backend.records.models import DataSchema, RecordColumns, record_indexes
 
 # Checks a valid record's references beyond its schema; answers an error message or None.
@@ -80,39 +82,70 @@ class RecordType:
     def table(self) -> Table:
         return self.model.__table__  # type: ignore[no-any-return]
 
-    @property
+    # Derived from the declaration once: the push hot path reads them for every op.
+    @cached_property
     def fields(self) -> list[str]:
         return list(self.schema.model_fields)
 
-    @property
+    @cached_property
     def labels(self) -> dict[str, str]:
         """Field → Chinese label, nested objects' fields included (for messages)."""
         return _labels(self.schema)
 
-    @property
+    @cached_property
     def device_times(self) -> tuple[str, ...]:
         """Times the phone reported; the table keeps ``<field>_corrected`` beside each."""
         return tuple(
-            name
-            for name, f in self.schema.model_fields.items()
-            if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("x-deviceTime")
+            name for name, f in self.schema.model_fields.items() if _keywords(f).get("x-deviceTime")
         )
 
-    @property
+    @cached_property
     def derived_columns(self) -> list[str]:
         """Server-computed columns sent to phones beside the data (read-only)."""
         extra = [f"{f}_corrected" for f in self.device_times]
         return extra + (["clock_skew_s"] if self.device_times else [])
 
+    @cached_property
+    def _keyword_checks(self) -> tuple[tuple[str, tuple[Check, ...]], ...]:
+        """Each field's engine keywords as checks (backend/records/checks.py)."""
+        return tuple(
+            (name, tuple(field_checks(_keywords(f), True)))
+            for name, f in self.schema.model_fields.items()
+        )
+
+    @cached_property
+    def _iso_fields(self) -> tuple[str, ...]:
+        return tuple(n for n, f in self.schema.model_fields.items() if _keywords(f).get("x-iso"))
+
+    def _failed(self, name: str, kind: str, ctx: Any = None) -> dict[str, str]:
+        return {"field": name, "label": self.labels[name], "message": rule(kind, ctx)}
+
     def canonical(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Validate ``data`` against the schema and the type's rules, and answer the one JSON
-        spelling the store keeps. Raises InvalidData (Chinese, field by field).
-        (pydantic-core directly: SQLModel's own model_validate wrapper costs as much again,
-        and this is the push hot path.)"""
+        """Validate ``data`` against the schema, the engine's keywords and the type's rules,
+        and answer the one JSON spelling the store keeps. Raises InvalidData (Chinese, field
+        by field). (pydantic-core directly: SQLModel's own model_validate wrapper costs as
+        much again, and this is the push hot path.)"""
+        # Dates and times travel as ISO text: pydantic would also take a number (seconds
+        # since 1970), which no phone means and the phone's own check refuses.
+        for name in self._iso_fields:
+            value = data.get(name)
+            if value is not None and not isinstance(value, str):
+                raise InvalidData([self._failed(name, "iso_type")])
         try:
             obj = self.schema.__pydantic_validator__.validate_python(data)
         except ValidationError as exc:
             raise InvalidData(errors_of(exc.errors(), self.labels)) from exc
+        failed = []
+        for name, checks in self._keyword_checks:
+            value = obj.__dict__[name]
+            for check in checks:
+                try:
+                    check(value)
+                except PydanticCustomError as exc:
+                    failed.append(self._failed(name, exc.type, exc.context))
+                    break
+        if failed:
+            raise InvalidData(failed)
         out: dict[str, Any] = self.schema.__pydantic_serializer__.to_python(obj, mode="json")
         if self.rules:
             labels = self.labels
@@ -125,6 +158,10 @@ class RecordType:
                     ]
                 )
         return self.normalize(out) if self.normalize else out
+
+
+def _keywords(f: Any) -> dict[str, Any]:
+    return f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
 
 
 def _labels(schema: type[Any]) -> dict[str, str]:
@@ -177,7 +214,7 @@ def declare(rt: RecordType) -> RecordType:
     }
     if unknown:
         raise ValueError(f"{rt.name}: fields not in its schema: {sorted(unknown)}")
-    declared = RecordType(**{**rt.__dict__, "model": _table_model(rt)})
+    declared = replace(rt, model=_table_model(rt))
     REGISTRY[rt.name] = declared
     return declared
 
