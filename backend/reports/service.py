@@ -5,8 +5,9 @@
   ``backend.supervision.evidence`` (the last 90 days), or from ``since``. Per village and
   township: visits by anyone; per cadre: the households of the cadre's villages that the
   cadre visited themself.
-- **Spot-check results per township over time**: spot checks by calendar month (Beijing
-  time) of their corrected time, counted by the township of their village.
+- **Spot-check results per township over time**: each cadre's outcome per round (not each
+  call) by calendar month (Beijing time) of the round's last call, corrected, counted by the
+  township of its village.
 - **The recall list**: cadres with at least ``min_absences`` spot-check rounds in the window
   where they were not reached or said they were not on post, with the evidence beside them.
 - **Open conflicts per village**.
@@ -251,19 +252,30 @@ def spot_checks(
     }
     totals = {t: CheckCounts() for t in geo.townships}
     grand = CheckCounts()
+    calls: dict[int, list[Call]] = defaultdict(list)
+    village_of: dict[str, str] = {}
     if geo.codes:
-        for village, when, reached, on_post in session.connection().execute(
-            select(SC.c.village_code, at, SC.c.reached, SC.c.on_post).where(
-                geo.where(SC.c.village_code), ~SC.c.deleted, at >= start, at <= now
+        for cadre, village, when, reached, on_post, check_id, round_id in (
+            session.connection().execute(
+                select(SC.c.cadre_id, SC.c.village_code, at, SC.c.reached, SC.c.on_post,
+                       SC.c.id, SC.c.round_id)
+                .where(geo.where(SC.c.village_code), ~SC.c.deleted, at >= start, at <= now)
             )
-        ):
-            town = geo.villages[village][1]
-            m = month_start(as_utc(when))
+        ):  # fmt: skip
+            calls[cadre].append(Call(check_id, round_id, as_utc(when), reached, on_post))
+            village_of[check_id] = village
+    # A round's outcome per cadre, not each call (a call not got through is an attempt),
+    # counted in the month and township of the round's last call.
+    for cadre_calls in calls.values():
+        for r in by_round(cadre_calls):
+            town = geo.villages[village_of[r.last.check_id]][1]
+            m = month_start(r.last_at)
             key = f"{m.year:04d}-{m.month:02d}"
+            on_post = r.outcome.on_post if r.outcome else None
             if key in cells[town]:
-                _count(cells[town][key], reached, on_post)
-            _count(totals[town], reached, on_post)
-            _count(grand, reached, on_post)
+                _count(cells[town][key], r.reached, on_post)
+            _count(totals[town], r.reached, on_post)
+            _count(grand, r.reached, on_post)
     return SpotCheckReport(
         since=start,
         until=now,

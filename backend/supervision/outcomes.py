@@ -26,7 +26,11 @@ class RoundOutcome:
     round_id: str | None
     attempts: int  # calls that did not get through
     outcome: Call | None  # the latest call that did; None: 未接通
-    last_at: datetime  # the round's latest call
+    last: Call  # the round's latest call
+
+    @property
+    def last_at(self) -> datetime:
+        return self.last.at
 
     @property
     def reached(self) -> bool:
@@ -47,8 +51,8 @@ def by_round(calls: Iterable[Call]) -> list[RoundOutcome]:
     rounds: dict[str, RoundOutcome] = {}
     for call in sorted(calls, key=lambda c: (c.at, c.check_id)):
         key = call.round_id or f"check:{call.check_id}"
-        r = rounds.setdefault(key, RoundOutcome(call.round_id, 0, None, call.at))
-        r.last_at = call.at
+        r = rounds.setdefault(key, RoundOutcome(call.round_id, 0, None, call))
+        r.last = call
         if call.reached:
             r.outcome = call
         else:

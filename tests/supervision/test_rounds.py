@@ -344,3 +344,24 @@ def test_a_call_not_got_through_is_an_attempt_not_an_outcome(client, county: Cou
     ).json()
     listed = next(c for c in recall["cadres"] if c["cadre_id"] == cadre["cadre_id"])
     assert (listed["checks"], listed["absences"], listed["not_reached"]) == (2, 2, 1)
+
+
+def test_the_monthly_spot_check_report_counts_rounds_not_calls(client, county: County) -> None:
+    sup = Phone(client, "super_t1", "d-s1")
+    body = client.post(ROUNDS, json={"seed": 8, "per_township": 2}, headers=sup.headers).json()
+    cadre = body["cadres"][0]
+    now = datetime.now(UTC)
+    ops = []
+    for minutes, reached, on_post in ((20, False, None), (10, True, True)):
+        data = {
+            "village_code": cadre["village_code"],
+            "cadre_id": cadre["cadre_id"],
+            "round_id": body["id"],
+            "checked_at": (now - timedelta(minutes=minutes)).isoformat(),
+            "reached": reached,
+            "on_post": on_post,
+        }
+        ops.append(sup.op("spot_check", new_id(), data))
+    sup.push_ok(ops)
+    report = client.get("/api/v1/reports/spot-checks", headers=sup.headers).json()
+    assert report["total"] == {"checks": 1, "reached": 1, "on_post": 1, "absent": 0}
