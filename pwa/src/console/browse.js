@@ -27,7 +27,7 @@ function sums(answer, villages) {
 
 function CountTable({ rows, total, since }) {
   return html`<div class="scroll"><table class="grid counts" data-testid="counts">
-    <thead><tr><th>名称</th><th>户数</th><th>未脱贫</th><th>已脱贫</th><th>监测户</th><th>人口</th>
+    <thead><tr><th>名称</th><th>户数</th>${['not_out', 'out', 'monitored'].map((k) => html`<th>${show('household', 'poverty_status', k)}</th>`)}<th>人口</th>
       <th title=${since ? `自 ${when(since)} 起` : ''}>本轮走访</th></tr></thead>
     <tbody>
       ${rows.map(

@@ -6,11 +6,13 @@ import getStroke from 'perfect-freehand';
 import simplify from 'simplify-js';
 
 // The same colours and widths as the county's SVG (backend/maps/svg.py).
+// How each pen draws; its name is the declaration's (maps/records.py, via the schema).
+const pen = (k, look) => ({ ...look, get label() { return show('map_element', 'pen', k); } });
 export const PENS = {
-  road: { label: '道路', stroke: '#7f6a55', width: 8, thinning: 0.1 },
-  river: { label: '河流', stroke: '#3b82c4', width: 10, thinning: 0.2 },
-  house: { label: '房屋', stroke: '#5b4636', width: 4, thinning: 0 },
-  note: { label: '标注', stroke: '#444444', width: 3, thinning: 0.5 },
+  road: pen('road', { stroke: '#7f6a55', width: 8, thinning: 0.1 }),
+  river: pen('river', { stroke: '#3b82c4', width: 10, thinning: 0.2 }),
+  house: pen('house', { stroke: '#5b4636', width: 4, thinning: 0 }),
+  note: pen('note', { stroke: '#444444', width: 3, thinning: 0.5 }),
 };
 
 export const STATUS = {

@@ -1,6 +1,7 @@
 // 民情地图: one hand-drawn map per villager group, drawn on the phone, offline.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { html, Header, go } from './common.js';
+import { typeLabel } from '../schema.js';
 import { useApp, toast } from '../state.js';
 import { refreshCounts } from '../sync.js';
 import { MapCanvas } from '../map/canvas.js';
@@ -9,7 +10,8 @@ import { History } from '../map/history.js';
 import { addElement, createGroupMap, LimitError, loadGroupMap, moveElement, removeElement } from '../map/data.js';
 import { maxElements, MAX_STROKE_POINTS, nearLimit, PENS, pinStatus, STATUS } from '../map/geometry.js';
 
-const TOOLS = [
+// The pens' names come from the schema, read when the toolbar draws.
+const TOOLS = () => [
   ['view', '查看'],
   ['road', PENS.road.label],
   ['river', PENS.river.label],
@@ -195,7 +197,7 @@ function MapEditor({ data, reload, household }) {
       : null}
     <${MapConflicts} conflicts=${data.conflicts} elements=${elements} households=${data.households} device=${data.device} />
     <div class="map-tools" role="toolbar" aria-label="画图工具">
-      ${TOOLS.map(
+      ${TOOLS().map(
         ([k, label]) => html`<button type="button" key=${k} data-tool=${k} aria-pressed=${tool === k}
           class=${'tool' + (tool === k ? ' on' : '')}
           onClick=${() => {
@@ -268,7 +270,7 @@ function MapConflicts({ conflicts, elements, households, device }) {
   const who = (side, other) =>
     side?.device_id && side.device_id === device ? '本机' : `${side?.display_name || '他人'}${other}`;
   const nameOf = (el) => {
-    if (!el) return '地图元素';
+    if (!el) return typeLabel('map_element');
     if (el.data.kind === 'pin') return `农户 ${households[el.data.household_id]?.head_name || el.data.text || ''} 的标记`;
     if (el.data.kind === 'label') return `文字“${el.data.text || ''}”`;
     return `${PENS[el.data.pen]?.label || ''}线条`;
