@@ -171,7 +171,7 @@ function Changes({ h, trail }) {
   if (!v.changes.length) return '—';
   const val = (k, x) => (x === null || x === undefined || x === '' ? '（空）' : show('household', k, x));
   return v.changes.map(
-    (c) => html`<div data-testid="change" data-field=${c.field}>${label('household', c.field)}：${val(c.field, c.old)} → ${val(c.field, c.new)}</div>`,
+    (c) => html`<div data-testid="change" data-change=${c.field}>${label('household', c.field)}：${val(c.field, c.old)} → ${val(c.field, c.new)}</div>`,
   );
 }
 
