@@ -161,7 +161,9 @@ class Loader:
         user_id = author or self.admin_id
         rows = self.rows.get(user_id)
         if rows is None:
-            rows = self.rows[user_id] = RowWriter(Author(user_id, DEVICE, DEMO_NOW, 0))
+            rows = self.rows[user_id] = RowWriter(
+                Author(user_id, DEVICE, DEMO_NOW, 0), versions=False
+            )
         canonical = rt.canonical(data)  # exactly what a push stores
         rows.create(
             RecordState(rt, record_id, None, False),

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, get_args
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -29,6 +29,7 @@ from sqlmodel import Field, Session, SQLModel
 
 from backend.messages import InvalidData, errors_of, rule
 from backend.records.checks import Check, apply_rules, field_checks
+from backend.records.fields import vocab_of
 from backend.records.models import DataSchema, RecordColumns, record_indexes
 
 # Checks a valid record's references beyond its schema; answers an error message or None.
@@ -108,10 +109,13 @@ class RecordType:
     @cached_property
     def _keyword_checks(self) -> tuple[tuple[str, tuple[Check, ...]], ...]:
         """Each field's engine keywords as checks (backend/records/checks.py)."""
-        return tuple(
-            (name, tuple(field_checks(_keywords(f), True)))
-            for name, f in self.schema.model_fields.items()
-        )
+        out = []
+        for name, f in self.schema.model_fields.items():
+            # a choice holds one of its codes: no text a person typed, nothing to check
+            checks = field_checks(_keywords(f), _typed_text(f))
+            if checks:
+                out.append((name, tuple(checks)))
+        return tuple(out)
 
     @cached_property
     def _iso_fields(self) -> tuple[str, ...]:
@@ -158,6 +162,19 @@ class RecordType:
                     ]
                 )
         return self.normalize(out) if self.normalize else out
+
+
+def _typed_text(f: Any) -> bool:
+    """Whether a field holds text a person types (str, or a list of str), not a choice."""
+    if vocab_of(f)[0] is not None:
+        return False
+    pending = [f.annotation]
+    while pending:
+        t = pending.pop()
+        if t is str:
+            return True
+        pending += get_args(t)
+    return False
 
 
 def _keywords(f: Any) -> dict[str, Any]:

@@ -112,8 +112,11 @@ class Observed:
 class RowWriter:
     """Builds record rows and history entries for one unit of work, then writes them."""
 
-    def __init__(self, author: Author) -> None:
+    def __init__(self, author: Author, *, versions: bool = True) -> None:
         self.author = author
+        # A unit of work that merges keeps each new version for the ops after it; a bulk
+        # load of creates has nothing to merge and skips the cost.
+        self.versions = versions
         self.history_rows: list[dict[str, Any]] = []
         self._touched: list[RecordState] = []
         self._order = 0  # rows are numbered in the order they were last touched
@@ -236,14 +239,15 @@ class RowWriter:
                 "at": a.now,
             }
         )
-        st.history[version] = Version(
-            version=version,
-            data=data,
-            changed=changed,
-            user_id=a.user_id,
-            device_id=a.device_id,
-            observed_at=obs.at or a.now,
-        )
+        if self.versions:
+            st.history[version] = Version(
+                version=version,
+                data=data,
+                changed=changed,
+                user_id=a.user_id,
+                device_id=a.device_id,
+                observed_at=obs.at or a.now,
+            )
         if st.touched_order is None:
             self._touched.append(st)
         self._order += 1
