@@ -59,7 +59,7 @@ function StatusBar() {
     <a class="counts" href="#/outbox">
       <span class=${'pending' + (s.pending ? ' has' : '')} data-testid="pending">待同步 ${s.pending}</span>
       ${s.rejected ? html`<span class="rejected" data-testid="rejected">需处理 ${s.rejected}</span>` : null}
-      <span class="last" data-testid="last-sync">上次同步 ${shortTime(s.lastSync)}</span>
+      <span class="last" data-testid="last-sync">${s.lastSync ? `上次同步 ${shortTime(s.lastSync)}` : '从未同步'}</span>
     </a>
     ${canReview(s.user) ? html`<a class="console-link" href="#/console" data-testid="console-link">管理台</a>` : null}
     <button class="sync" disabled=${s.syncing} onClick=${() => sync('button')} data-testid="sync" data-runs=${s.syncs}>

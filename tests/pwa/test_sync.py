@@ -96,6 +96,10 @@ def test_two_cadres_offline_merge_then_conflict_shown_on_the_household(
         for part in ("人均纯收入", "5100", "4800"):
             assert part in text, text
         assert "本机填写" in text  # each phone sees which value is its own
+        assert "他人" not in text  # and whose the other one is, by name
+    other_side = a.page.text_content("[data-testid=conflict] dl.both") or ""
+    assert "cadre_a2" in other_side, other_side
+    for phone in (a, b):
         # and the household is marked in the list
         phone.go(f"/v/{county.village_a}/g/all")
         expect(phone.page.locator("[data-testid=households]")).to_contain_text("冲突")

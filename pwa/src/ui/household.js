@@ -30,7 +30,8 @@ async function loadFile(id) {
 }
 
 function Conflicts({ conflicts, rec, members, device }) {
-  const who = (dev, other) => (dev && dev === device ? '本机填写' : `他人${other}`);
+  // the other side by name (the server sends each side's display_name), 他人 if unknown
+  const who = (side, other) => (side?.device_id && side.device_id === device ? '本机填写' : `${side?.display_name || '他人'}${other}`);
   const nameOf = (c) =>
     c.type === 'household' ? '户档案' : `成员 ${members.find((m) => m.id === c.record_id)?.data.name || ''}`;
   const flagged = rec.has_conflict || members.some((m) => m.has_conflict);
@@ -44,8 +45,8 @@ function Conflicts({ conflicts, rec, members, device }) {
           ? Object.entries(c.fields).map(
               ([f, v]) => html`<dl class="both">
                 <dt>${label(c.type, f)}</dt>
-                <dd><span class="who">${who(c.incoming?.device_id, '后提交')}</span> ${show(c.type, f, v.incoming)} ${v.winner === 'incoming' ? html`<i class="tag">现采用</i>` : null}</dd>
-                <dd><span class="who">${who(v.stored_by?.device_id, '先提交')}</span> ${show(c.type, f, v.stored)} ${v.winner === 'stored' ? html`<i class="tag">现采用</i>` : null}</dd>
+                <dd><span class="who">${who(c.incoming, '后提交')}</span> ${show(c.type, f, v.incoming)} ${v.winner === 'incoming' ? html`<i class="tag">现采用</i>` : null}</dd>
+                <dd><span class="who">${who(v.stored_by, '先提交')}</span> ${show(c.type, f, v.stored)} ${v.winner === 'stored' ? html`<i class="tag">现采用</i>` : null}</dd>
               </dl>`,
             )
           : html`<p>本机提交的值：${Object.entries(c.mine || {}).map(([f, v]) => html`<span>${label(c.type, f)}＝${show(c.type, f, v)}；</span>`)}
