@@ -16,7 +16,9 @@ export function Home() {
   const s = useApp();
   const list = s.auth === 'in' ? s.villages : undefined;
   const told = useLoad(() => notices(), []);
-  const work = useLoad(() => (list ? worklist(list) : Promise.resolve(null)), [list]);
+  // a cadre's phone holds the family files and visits (supervisors read them online)
+  const cadre = s.user?.role === 'cadre';
+  const work = useLoad(() => (list && cadre ? worklist(list) : Promise.resolve(null)), [list, cadre]);
   return html`<${Header} title="我的村" />
     <${Notices} list=${told} links />
     ${s.rejected
