@@ -12,7 +12,7 @@ from backend.auth.dependencies import Caller
 from backend.errors import Forbidden, NotFound
 from backend.records import idnumber
 from backend.records.registry import REGISTRY, UNMASKED_ROLES
-from backend.tables import HISTORY
+from backend.records.store import HISTORY
 from backend.timeutil import as_utc
 
 

@@ -316,6 +316,22 @@ CASES: list[Case] = [
             + [Variant(f"/api/v1/households/{w.ids['member']['a']}", target=Target(NOWHERE))]
         ),
     ),
+    Case(
+        "GET",
+        "/api/v1/records/{type_name}/{record_id}/changes",
+        "any",
+        lambda w, a: (
+            _objects(w, lambda i: f"/api/v1/records/household/{i}/changes", w.ids["household"])
+            + _objects(w, lambda i: f"/api/v1/records/member/{i}/changes", w.ids["member"])
+            # an id of one type asked for as another's is nowhere
+            + [
+                Variant(
+                    f"/api/v1/records/household/{w.ids['member']['a']}/changes",
+                    target=Target(NOWHERE),
+                )
+            ]
+        ),
+    ),
     Case("GET", "/api/v1/maps", "any", _maps),
     Case(
         "GET",
