@@ -1,13 +1,14 @@
 """A type with no screen of its own (帮扶措施) on the phone: listed in the family file, added
 offline through the form made from its schema, refused with the server's words, synced."""
 
+import uuid
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import County, LiveServer
-from tests.pwa.conftest import Phone, db_rows, seed_households
+from tests.pwa.conftest import Phone, db_rows, op, push_ops, seed_households
 
 pytestmark = pytest.mark.browser
 
@@ -58,3 +59,39 @@ def test_a_measure_is_added_offline_by_the_form_its_declaration_makes(
         "龙再华",
     )
     assert row["household_id"] == hid
+
+
+def test_overdue_measures_are_on_the_cadres_worklist(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    (hid,) = seed_households(server, county.village_a, county.groups[county.village_a], 1)
+    late, done, later = (str(uuid.uuid4()) for _ in range(3))
+    base = {"household_id": hid, "kind": "industry"}
+    verdicts = push_ops(
+        server,
+        "cadre_a",
+        [
+            op("measure", late, {**base, "title": "修缮圈舍", "due_on": "2026-01-31"}),
+            op(
+                "measure",
+                done,
+                {**base, "title": "发放鸡苗", "due_on": "2026-01-31", "status": "done"},
+            ),
+            op("measure", later, {**base, "title": "种茶 3 亩", "due_on": "2999-12-31"}),
+        ],
+    )
+    assert [v["status"] for v in verdicts] == ["applied"] * 3
+    phone = phones(server)
+    phone.open()
+    phone.login("cadre_a")
+    phone.wait_synced()
+    overdue = phone.page.locator(
+        f"[data-testid=work-{county.village_a}] [data-testid=overdue-measures] li"
+    )
+    expect(overdue).to_have_count(1)  # done, and not yet due, are not overdue
+    expect(overdue).to_contain_text("修缮圈舍")
+    expect(overdue).to_contain_text("应于 2026-01-31 完成")
+    overdue.first.click()
+    phone.page.wait_for_selector("[data-testid=facts]")
+    assert phone.page.url.endswith(f"#/h/{hid}")

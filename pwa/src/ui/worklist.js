@@ -1,6 +1,7 @@
 // The cadre's worklist on the home screen: follow-ups due today or overdue, and households
 // not yet visited this round, per village. Computed offline from IndexedDB with one read per
-// type per village (households, visits), never one per household: 2,000 households stay fast.
+// type per village (households, visits, measures), never one per household: 2,000 households
+// stay fast. Measures still open after their due date are listed too.
 import { useState } from 'preact/hooks';
 import { html } from './common.js';
 import { villageRecords } from '../store.js';
@@ -16,8 +17,15 @@ const collator = new Intl.Collator('zh-CN');
 // The time a visit happened, corrected for the phone's clock where the server did so.
 const when = (v) => Date.parse(v.data.occurred_at_corrected || v.data.occurred_at) || 0;
 
+// A measure still open after its due date (一户一策, the measure type).
+const OPEN_MEASURE = (m) => !m.deleted && m.data.due_on && !['done', 'dropped'].includes(m.data.status);
+
 export async function villageWork(village, now = new Date()) {
-  const [hhs, visits] = await Promise.all([villageRecords('household', village), villageRecords('visit', village)]);
+  const [hhs, visits, measures] = await Promise.all([
+    villageRecords('household', village),
+    villageRecords('visit', village),
+    villageRecords('measure', village),
+  ]);
   const latest = new Map();
   for (const v of visits) {
     if (v.deleted) continue;
@@ -38,8 +46,13 @@ export async function villageWork(village, now = new Date()) {
     if (!last || when(last) < start) unvisited.push(row);
   }
   due.sort((a, b) => a.on.localeCompare(b.on) || collator.compare(a.name, b.name));
+  const heads = new Map(hhs.map((h) => [h.id, h.data.head_name]));
+  const overdue = measures
+    .filter((m) => OPEN_MEASURE(m) && m.data.due_on < day)
+    .map((m) => ({ id: m.hh, name: `${heads.get(m.hh) || ''}：${m.data.title}`, on: m.data.due_on }))
+    .sort((a, b) => a.on.localeCompare(b.on));
   unvisited.sort((a, b) => a.group.localeCompare(b.group) || collator.compare(a.name || '', b.name || ''));
-  return { village, due, unvisited };
+  return { village, due, unvisited, overdue };
 }
 
 // Village code → its worklist.
@@ -55,7 +68,7 @@ const Row = ({ r, sub }) =>
 export function Worklist({ v, work, groups }) {
   const [open, setOpen] = useState(false);
   const [all, setAll] = useState(false);
-  if (!work || (!work.due.length && !work.unvisited.length)) return null;
+  if (!work || (!work.due.length && !work.unvisited.length && !work.overdue?.length)) return null;
   const gname = Object.fromEntries((groups || []).map((g) => [g.code, g.name]));
   const rows = all ? work.unvisited : work.unvisited.slice(0, SHOWN);
   return html`<section class="card worklist" data-testid=${'work-' + v.code}>
@@ -64,6 +77,12 @@ export function Worklist({ v, work, groups }) {
       ? html`<h3>到期回访（${work.due.length}）</h3>
           <ul class="list" data-testid="due">
             ${work.due.map((r) => html`<${Row} r=${r} sub=${r.late ? `逾期 ${r.late} 天（${r.on}）` : '今天回访'} />`)}
+          </ul>`
+      : null}
+    ${work.overdue?.length
+      ? html`<h3>逾期帮扶措施（${work.overdue.length}）</h3>
+          <ul class="list" data-testid="overdue-measures">
+            ${work.overdue.map((r) => html`<${Row} r=${r} sub=${`应于 ${r.on} 完成`} />`)}
           </ul>`
       : null}
     ${work.unvisited.length
