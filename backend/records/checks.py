@@ -128,13 +128,14 @@ def required_unless(field: str, other: str, value: str, value_label: str) -> dic
     }
 
 
-SEX_NAMES = {"male": "男", "female": "女"}
-
-
 def apply_rules(
-    rules: tuple[dict[str, Any], ...], data: dict[str, Any], labels: dict[str, str]
+    rules: tuple[dict[str, Any], ...],
+    data: dict[str, Any],
+    labels: dict[str, str],
+    name_of: Callable[[str, Any], Any],
 ) -> list[tuple[str, str, dict[str, Any]]]:
-    """Errors of the cross-field rules on canonical data: (field, error type, ctx)."""
+    """Errors of the cross-field rules on canonical data: (field, error type, ctx).
+    ``name_of(field, code)`` is a choice's Chinese name, from the type's declaration."""
     errors: list[tuple[str, str, dict[str, Any]]] = []
     for r in rules:
         if r["rule"] == "not_before":
@@ -154,5 +155,5 @@ def apply_rules(
                 errors.append((r["birth"], "id_birth_mismatch", {"expected": born.isoformat()}))
             sex = idnumber.sex(number)
             if data.get(r["sex"]) and data[r["sex"]] != sex:
-                errors.append((r["sex"], "id_sex_mismatch", {"expected": SEX_NAMES[sex]}))
+                errors.append((r["sex"], "id_sex_mismatch", {"expected": name_of(r["sex"], sex)}))
     return errors

@@ -121,6 +121,10 @@ class RecordType:
     def _iso_fields(self) -> tuple[str, ...]:
         return tuple(n for n, f in self.schema.model_fields.items() if _keywords(f).get("x-iso"))
 
+    def _choice_name(self, field: str, code: Any) -> Any:
+        vocab = vocab_of(self.schema.model_fields[field])[0]
+        return vocab.name(code) if vocab else code
+
     def _failed(self, name: str, kind: str, ctx: Any = None) -> dict[str, str]:
         return {"field": name, "label": self.labels[name], "message": rule(kind, ctx)}
 
@@ -153,7 +157,7 @@ class RecordType:
         out: dict[str, Any] = self.schema.__pydantic_serializer__.to_python(obj, mode="json")
         if self.rules:
             labels = self.labels
-            errors = apply_rules(self.rules, out, labels)
+            errors = apply_rules(self.rules, out, labels, self._choice_name)
             if errors:
                 raise InvalidData(
                     [

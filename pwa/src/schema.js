@@ -28,6 +28,12 @@ export const typeLabel = (type) => entry(type)?.label || type;
 export const field = (type, f) => entry(type)?.schema?.properties?.[f];
 export const label = (type, f) => field(type, f)?.title || f;
 
+// A new record's values before anything is typed: the defaults the server declares.
+export function defaults(type) {
+  const props = entry(type)?.schema?.properties || {};
+  return Object.fromEntries(Object.entries(props).filter(([, s]) => s.default != null).map(([f, s]) => [f, s.default]));
+}
+
 // [code, name] pairs of a choice field (or of a list of choices), in the declared order.
 export function choices(type, f) {
   const s = field(type, f);

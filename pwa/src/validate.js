@@ -143,8 +143,6 @@ function labelOf(props, path) {
   return names.join('·') + (items.length ? `（${items.join('、')}）` : '');
 }
 
-const SEX = { male: '男', female: '女' };
-
 function rules(entry, data) {
   const props = entry.schema.properties;
   const out = [];
@@ -165,7 +163,7 @@ function rules(entry, data) {
       if (!idValid(n)) continue;
       const facts = idFacts(n);
       if (facts.birth && data[r.birth] && data[r.birth] !== facts.birth) out.push([r.birth, 'id_birth_mismatch', { expected: facts.birth }]);
-      if (data[r.sex] && data[r.sex] !== facts.sex) out.push([r.sex, 'id_sex_mismatch', { expected: SEX[facts.sex] }]);
+      if (data[r.sex] && data[r.sex] !== facts.sex) out.push([r.sex, 'id_sex_mismatch', { expected: props[r.sex]?.['x-labels']?.[facts.sex] || facts.sex }]);
     }
   }
   return out;

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html, Header, Text, Area, Select, Checks, Toggle, useLoad, go, blankToNull, num, RecordField as F, saveChecked } from './common.js';
 import { getRecord, childrenOf, conflictsOf, deleteRecord, notices, outboxAll } from '../store.js';
 import { deviceId, getMeta, makeUuid } from '../db.js';
-import { label, show, shortTime } from '../schema.js';
+import { defaults, label, show, shortTime } from '../schema.js';
 import { idFacts, idValid } from '../validate.js';
 import { toast, bump, useApp } from '../state.js';
 import { refreshCounts } from '../sync.js';
@@ -170,7 +170,7 @@ export function HouseholdForm({ id, village, group }) {
     const villages = (await getMeta('villages')) || [];
     if (creating) {
       return {
-        v: { village_code: village, group_code: group, head_name: '', poverty_category: 'general', poverty_status: 'not_out', causes: [], measures: [], relocated: false, relief_loan: false },
+        v: { ...defaults('household'), village_code: village, group_code: group, head_name: '' },
         villages,
       };
     }
@@ -228,7 +228,7 @@ export function HouseholdForm({ id, village, group }) {
 export function MemberForm({ household, id }) {
   const creating = id === 'new';
   const [form, set] = useForm(async () => {
-    if (creating) return { household_id: household, name: '', relation: 'other', status: 'resident' };
+    if (creating) return { ...defaults('member'), household_id: household, name: '' };
     const data = (await getRecord('member', id)).data;
     return { ...data, before: data };
   }, [id]);
