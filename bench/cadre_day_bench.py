@@ -14,10 +14,7 @@ bench/results/cadre_day.json.
 
 import argparse
 import json
-import os
-import secrets
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +30,7 @@ from pwa_bench import (  # noqa: E402
     VILLAGE,
     Server,
     seed,
-    setup_database,
+    start_server,
 )
 
 TAP_BUDGET_MS = 300
@@ -47,19 +44,7 @@ def main() -> None:
     args = ap.parse_args()
     if not (ROOT / "pwa" / "dist" / "index.html").exists():
         sys.exit("build the PWA first: npm run build --prefix pwa")
-    tmp = Path(tempfile.mkdtemp(prefix="day-bench-"))
-    url = f"sqlite:///{tmp / 'bench.sqlite'}"
-    env = {
-        **os.environ,
-        "MINQING_DATABASE_URL": url,
-        "MINQING_ENVIRONMENT": "development",
-        "MINQING_SECRET_KEY": secrets.token_urlsafe(48),
-        "MINQING_LOGIN_FAILURES_PER_USER": "100/minute",
-    }
-    os.environ.update(env)
-    setup_database(url)
-    server = Server(env)
-    server.start()
+    server, tmp, env = start_server("day-bench-")
     seed(server, args.households)
 
     from playwright.sync_api import sync_playwright

@@ -208,16 +208,10 @@ def median(xs: list[float]) -> float:
     return round(statistics.median(xs), 1)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--households", type=int, default=2000)
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--rate", type=float, default=4)
-    args = ap.parse_args()
-    if not (ROOT / "pwa" / "dist" / "index.html").exists():
-        sys.exit("build the PWA first: cd pwa && npm ci && npm run build")
-
-    tmp = Path(tempfile.mkdtemp(prefix="pwa-bench-"))
+def start_server(prefix: str) -> tuple["Server", Path, dict[str, str]]:
+    """A real uvicorn on a fresh SQLite file in a new folder, with the county set up: the
+    server, the folder (for browser profiles) and its environment (to start it again)."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
     url = f"sqlite:///{tmp / 'bench.sqlite'}"
     env = {
         **os.environ,
@@ -230,6 +224,19 @@ def main() -> None:
     setup_database(url)
     server = Server(env)
     server.start()
+    return server, tmp, env
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--households", type=int, default=2000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--rate", type=float, default=4)
+    args = ap.parse_args()
+    if not (ROOT / "pwa" / "dist" / "index.html").exists():
+        sys.exit("build the PWA first: cd pwa && npm ci && npm run build")
+
+    server, tmp, env = start_server("pwa-bench-")
     t = time.perf_counter()
     seed(server, args.households)
     seeded = time.perf_counter() - t
