@@ -66,7 +66,7 @@ def list_conflicts(
 ) -> ConflictPage:
     """Conflicts in the caller's scope, newest first; or those resolved after a time, in the
     order they were resolved (a phone asks for what was resolved since it last looked)."""
-    conds = [caller.scope.where(CONFLICTS.c.village_code)]
+    conds = [caller.scope.where_any(CONFLICTS.c.village_code)]
     order = [CONFLICTS.c.created_at.desc()]
     if resolved_after is not None:
         # Resolutions take the change-sequence lock before reading the clock, so they commit
@@ -90,7 +90,7 @@ def _get(session: Session, caller: Caller, conflict_id: str) -> Any:
         .mappings()
         .first()
     )
-    if row is None or not caller.scope.allows(row["village_code"]):
+    if row is None or not caller.scope.holds(row["village_code"]):
         raise NotFound()
     return row
 

@@ -157,10 +157,11 @@ VISITS = [
 
 
 def declared(rt: RecordType) -> list[Column]:
-    """The sheet of a type with no joined columns of its own: id, place, fields, version."""
+    """The sheet of a type with no joined columns of its own: id, place, fields, version
+    (a county-wide type has no place: it is the county's)."""
     return [
         Column("编号", text("id")),
-        *place(),
+        *([] if rt.county_wide else place()),
         *data_columns(rt),
         Column("版本", text("version")),
     ]

@@ -210,7 +210,11 @@ def query(kind: str, req: Request) -> Select[Any]:
         stmt = _place(stmt, SC.c.village_code, req).where(~SC.c.deleted)
         return stmt.order_by(SC.c.checked_at_corrected, SC.c.id)
     if kind in SHEETS and kind in registry.REGISTRY:
-        t = registry.REGISTRY[kind].table
+        rt = registry.REGISTRY[kind]
+        t = rt.table
+        if rt.county_wide:  # the county's own list, whatever township or village is asked
+            stmt = select(t).where(t.c.village_code == req.county_code, ~t.c.deleted)
+            return stmt.order_by(t.c.created_at, t.c.id)
         stmt = _place(select(t, *names), t.c.village_code, req).where(~t.c.deleted)
         return stmt.order_by(t.c.village_code, t.c.created_at, t.c.id)
     raise NotFound()

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlmodel import Session, col
 
 from backend.auth.models import Role, User, UserTownship, UserVillage
@@ -24,6 +24,20 @@ class Scope:
 
     def allows(self, village_code: str | None) -> bool:
         return village_code is not None and village_code in self.village_codes
+
+    def holds(self, code: str | None) -> bool:
+        """Whether a record filed under ``code`` is in scope: one of a village in scope, or
+        one of a county-wide type filed under the caller's county (codes never collide:
+        a county's has 6 digits, a village's 12)."""
+        return code == self.county_code or self.allows(code)
+
+    def where_filed(self, column: Any, county_wide: bool) -> ColumnElement[bool]:
+        """A SQL condition limiting a type's scope column to this scope."""
+        return column == self.county_code if county_wide else self.where(column)
+
+    def where_any(self, column: Any) -> ColumnElement[bool]:
+        """Rows of any type (history, conflicts): in a village in scope, or the county's."""
+        return or_(column == self.county_code, self.where(column))
 
     def allows_township(self, township_code: str) -> bool:
         return township_code in self.township_codes

@@ -42,7 +42,7 @@ def record_changes(
         raise Forbidden("您的角色无权查看此类记录")
     conn = session.connection()
     row = conn.execute(select(rt.table.c.village_code).where(rt.table.c.id == record_id)).first()
-    if row is None or not caller.scope.allows(row[0]):
+    if row is None or not caller.scope.holds(row[0]):
         raise NotFound()
     masked = rt.masked if caller.role not in UNMASKED_ROLES else frozenset()
 

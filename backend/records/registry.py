@@ -45,9 +45,12 @@ class RecordType:
     name: str
     label: str  # the Chinese name, for messages and screens
     schema: type[DataSchema]
-    # Where the village comes from: a field of the data itself, or the parent record.
+    # Where the village comes from: a field of the data itself, or the parent record; or
+    # none at all: a county-wide type (the county's indicator definitions, its assistance
+    # menu, its policy book) is filed under the writer's county and read by all of it.
     village_field: str | None = None
     parent: tuple[str, str] | None = None  # (parent type, field holding the parent's id)
+    county_wide: bool = False
     # Fields fixed at creation: they decide the scope, so changing them would move a record
     # out of sight of the people who hold it.
     immutable: frozenset[str] = frozenset()
@@ -206,6 +209,11 @@ def _table_model(rt: RecordType) -> type[SQLModel]:
         "__table_args__": record_indexes(rt.name, *rt.indexes),
         "__module__": rt.schema.__module__,
     }
+    if rt.county_wide:
+        # The scope column holds the county's code: one column, so that every engine path
+        # (push, pull, history, conflicts) files and checks records the same way.
+        annotations["village_code"] = str
+        attrs["village_code"] = Field(foreign_key="county.code", index=True, max_length=12)
     for f in rt.device_times:
         annotations[f"{f}_corrected"] = datetime | None
         attrs[f"{f}_corrected"] = Field(default=None, sa_type=sa.DateTime(timezone=True))
@@ -224,8 +232,8 @@ def declare(rt: RecordType) -> RecordType:
     """Register a type with the engine and make its table; answers the registered type."""
     if rt.name in REGISTRY:
         return REGISTRY[rt.name]
-    if (rt.village_field is None) == (rt.parent is None):
-        raise ValueError(f"{rt.name}: give its scope as village_field or parent, not both")
+    if sum((rt.village_field is not None, rt.parent is not None, rt.county_wide)) != 1:
+        raise ValueError(f"{rt.name}: give its scope as one of village_field, parent, county_wide")
     if rt.export is None:
         raise ValueError(f"{rt.name}: declare its export columns (export=() for none)")
     unknown = {*rt.immutable, *rt.masked, *rt.indexes, *rt.title, *rt.export} - {

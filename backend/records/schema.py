@@ -62,11 +62,13 @@ def data_schema(rt: RecordType) -> dict[str, Any]:
 
 
 def type_entry(rt: RecordType) -> dict[str, Any]:
-    scope: dict[str, Any] = (
-        {"village_field": rt.village_field}
-        if rt.village_field
-        else {"parent": {"type": rt.parent[0], "field": rt.parent[1]}}  # type: ignore[index]
-    )
+    scope: dict[str, Any]
+    if rt.county_wide:
+        scope = {"county": True}
+    elif rt.village_field:
+        scope = {"village_field": rt.village_field}
+    else:
+        scope = {"parent": {"type": rt.parent[0], "field": rt.parent[1]}}  # type: ignore[index]
     return {
         "label": rt.label,
         "scope": scope,

@@ -92,7 +92,11 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> Pu
         t = rt.table
         rows = conn.execute(
             select(t)
-            .where(t.c.seq > after, t.c.seq <= upto, caller.scope.where(t.c.village_code))
+            .where(
+                t.c.seq > after,
+                t.c.seq <= upto,
+                caller.scope.where_filed(t.c.village_code, rt.county_wide),
+            )
             .order_by(t.c.seq)
             .limit(limit + 1)
         ).mappings()
@@ -105,7 +109,11 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> Pu
             remaining += conn.execute(
                 select(func.count())
                 .select_from(t)
-                .where(t.c.seq > after, t.c.seq <= upto, caller.scope.where(t.c.village_code))
+                .where(
+                    t.c.seq > after,
+                    t.c.seq <= upto,
+                    caller.scope.where_filed(t.c.village_code, rt.county_wide),
+                )
             ).scalar_one()
     merged = list(heapq.merge(*pages, key=lambda x: x[0]))
     page = merged[:limit]

@@ -125,7 +125,7 @@ class Batch:
         st = self.states[(rt.name, op.id)]
         if st.row is None:
             return self._create(rt, st, op)
-        if not self.caller.scope.allows(st.row["village_code"]):
+        if not self.caller.scope.holds(st.row["village_code"]):
             if op.base_version is None and not op.delete:
                 # Judged as a create of a fresh id, so that a refusal reads the same whether
                 # the id is taken or not; one that would stand cannot have this id.
@@ -135,6 +135,8 @@ class Batch:
         return self._change(rt, st, op)
 
     def _village_of(self, rt: RecordType, data: dict[str, Any]) -> str:
+        if rt.county_wide:
+            return self.caller.scope.county_code
         if rt.village_field:
             village = data[rt.village_field]
             if not self.caller.scope.allows(village):
@@ -147,7 +149,7 @@ class Batch:
         if (
             parent is None
             or parent.row is None
-            or not self.caller.scope.allows(parent.row["village_code"])
+            or not self.caller.scope.holds(parent.row["village_code"])
         ):
             raise Rejected("unknown_parent", f"所属{label}不存在或不在您的范围内（可能尚未同步）")
         if parent.row["deleted"]:

@@ -51,6 +51,20 @@ SCOPE: dict[str, frozenset[str]] = {
     "x_admin": frozenset("x"),
     "x_cadre": frozenset("x"),
 }
+# Which county each village is in: a county-wide type's records (the policy book) are
+# every account's of that county, whichever village's maker wrote them.
+COUNTY_OF = {"a": 1, "b": 1, "c": 1, "x": 2}
+
+
+def reach(actor: str, rt: registry.RecordType) -> frozenset[str]:
+    """The villages whose records of type ``rt`` the actor may see."""
+    scope = SCOPE.get(actor, frozenset())
+    if not rt.county_wide:
+        return scope
+    counties = {COUNTY_OF[v] for v in scope}
+    return frozenset(v for v in VILLAGES if COUNTY_OF[v] in counties)
+
+
 # Who made each village's records (a cadre) and its spot check (an admin).
 MAKER = {"a": "cadre_a", "b": "cadre_b", "c": "cadre_c", "x": "x_cadre"}
 CHECKER = {"a": "admin", "b": "admin", "c": "admin", "x": "x_admin"}
