@@ -64,6 +64,29 @@ def demo(
     typer.echo(f"demo county built in {took:.1f}s: {summary}")
 
 
+@app.command()
+def indicators(
+    county: Annotated[str, typer.Option(help="county code (default: the only one)")] = "",
+    admin: Annotated[str, typer.Option(help="written as this admin (default: the first)")] = "",
+) -> None:
+    """Write the default 27 indicators of the village information base (小康信息库) for a
+    county; those it has already (by code) are left as they are."""
+    from backend.database import open_session
+    from backend.villagebase.defaults import install, writer_for
+
+    with open_session(write=True) as session:
+        try:
+            county_code, admin_id = writer_for(session, county or None, admin or None)
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        from backend.timeutil import utcnow
+
+        written = install(session, county_code, admin_id, utcnow())
+        session.commit()
+        typer.echo(f"county {county_code}: {written} indicators written")
+
+
 @user_app.command("add")
 def user_add(
     username: Annotated[str, typer.Option()],

@@ -95,5 +95,17 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.reports.router import router as reports
     from backend.supervision.router import router as supervision
     from backend.sync.router import router as sync
+    from backend.villagebase.router import router as village_base
 
-    return [sync, schema, conflicts, households, maps, people, supervision, reports, exports]
+    return [
+        sync,
+        schema,
+        conflicts,
+        households,
+        maps,
+        people,
+        supervision,
+        reports,
+        exports,
+        village_base,
+    ]

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from backend.auth.models import Role, User
 from backend.auth.passwords import hash_password
 from backend.auth.users import create_user
-from backend.demo import county as c
+from backend.demo import county as c, villagebase
 from backend.demo.load import Loader, Writer, bulk_connection, cyclic_gc_paused
 from backend.demo.maps import MapDraft, village_maps
 from backend.demo.people import IdNumbers, mobile
@@ -196,6 +196,13 @@ def _load_records(
         for eid, data in m.elements:
             loader.add(element, eid, data, seq, village, author)
             seq += 1
+    seq = villagebase.load(
+        loader,
+        random.Random(rng.getrandbits(64)),
+        villages,
+        seq,
+        lambda v: user_ids.get(f"cadre_{v}"),
+    )
     loader.flush()
     return loader.counts, seq - 1
 

@@ -123,6 +123,11 @@ def integer(label: str, *, ge: int, le: int, default: Any = None) -> Any:
     return Field(default=default, ge=ge, le=le, **_extra(label))
 
 
+def number(label: str, *, ge: float, le: float, default: Any = None) -> Any:
+    """A number that may have a fraction (a ratio in per cent, a sum in yuan)."""
+    return Field(default=default, ge=ge, le=le, sa_type=sa.Float, **_extra(label))
+
+
 def flag(label: str, default: bool | None = False) -> Any:
     return Field(default=default, **_extra(label))
 

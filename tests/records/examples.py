@@ -8,6 +8,11 @@ from backend.records.registry import RecordType
 from backend.records.schema import type_entry
 
 VALID_ID = "520623197001010018"  # a man born 1970-01-01
+# A value of each pattern a field declares (the phone number's is the default).
+PATTERN_EXAMPLES = {"^[A-Z]{2}[0-9]{2}$": "JZ01"}  # an indicator's code
+# Fields that name a record of another type beyond the scope (its parent): the example
+# takes that type's record in the same village (an indicator is the county's).
+REFERENCES = {("indicator_value", "indicator_id"): "indicator"}
 
 
 def types_of(prop: dict[str, Any]) -> list[str]:
@@ -33,7 +38,7 @@ def valid_value(prop: dict[str, Any]) -> Any:
         if fmt == "cn-id-number":
             return VALID_ID
         if "pattern" in prop:
-            return "13800000000"
+            return PATTERN_EXAMPLES.get(prop["pattern"], "13800000000")
         return "字" * max(1, prop.get("minLength", 1))
     if kind == "integer":
         return max(prop.get("minimum", 0), min(prop.get("maximum", 10), 10))
@@ -64,6 +69,9 @@ def example(rt: RecordType, village: str, group: str, parents: dict[str, str]) -
         data[rt.village_field] = village
     if rt.parent:
         data[rt.parent[1]] = parents[rt.parent[0]]
+    for (type_name, name), other in REFERENCES.items():
+        if type_name == rt.name:
+            data[name] = parents[other]
     if "group_code" in data or "group_code" in rt.fields:
         data["group_code"] = group
     return data
