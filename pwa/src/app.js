@@ -9,6 +9,7 @@ import { FamilyFile, HouseholdForm, MemberForm } from './ui/household.js';
 import { VisitForm } from './ui/visit.js';
 import { SplitForm } from './ui/split.js';
 import { RecordForm } from './ui/records.js';
+import { VillageBase } from './ui/villagebase.js';
 import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { MapScreen } from './map/entry.js';
@@ -34,6 +35,7 @@ const ROUTES = [
   [/^\/v\/([^/]+)$/, (v) => html`<${Village} village=${v} />`],
   [/^\/v\/([^/]+)\/g\/([^/]+)$/, (v, g) => html`<${Households} village=${v} group=${g} />`],
   [/^\/v\/([^/]+)\/g\/([^/]+)\/new$/, (v, g) => html`<${HouseholdForm} village=${v} group=${g} />`],
+  [/^\/v\/([^/]+)\/base(\/[^/]+|)$/, (v, rest) => html`<${VillageBase} village=${v} rest=${rest} />`],
   [/^\/h\/([^/]+)$/, (id) => html`<${FamilyFile} id=${id} />`],
   [/^\/h\/([^/]+)\/edit$/, (id) => html`<${HouseholdForm} id=${id} />`],
   [/^\/h\/([^/]+)\/m\/([^/]+)$/, (id, m) => html`<${MemberForm} household=${id} id=${m} />`],

@@ -66,6 +66,7 @@ export function Village({ village }) {
   const byGroup = useLoad(() => groupCounts(village, (v?.groups || []).map((g) => g.code)), [village, v]) || {};
   return html`<${Header} title=${v ? v.name : '村'} back="/" />
     <${Search} value=${q} onInput=${setQ} />
+    <div class="actions"><a class="button" href=${`#/v/${village}/base`} data-testid="village-base-link">小康信息库</a></div>
     ${q
       ? html`<${HouseholdRows} rows=${all || undefined} q=${q} groups=${v?.groups} />`
       : html`<ul class="list">
