@@ -92,8 +92,12 @@ def load(
         loader.add(INDICATOR, indicator_id(COUNTY_CODE, d["code"]), d, seq, COUNTY_CODE)
         seq += 1
     kinds = {d["code"]: d["kind"] for d in DEFAULTS}
-    for v in villages:
-        values = _draw(rng, v)
+    drawn = [(v, _draw(rng, v)) for v in villages]
+    if drawn and all(values[INCOME_CODE][1] for _v, values in drawn):
+        # a small demo county still has an empty-shell village to find
+        poor = [values for v, values in drawn if v.is_poor] or [drawn[0][1]]
+        poor[0][INCOME_CODE] = (0.0, 0.0)
+    for v, values in drawn:
         # this year: most villages complete, about one in six still part way through
         part = rng.uniform(0.5, 0.9) if rng.random() < 0.17 else 1.0
         for n, year in enumerate((THIS_YEAR - 1, THIS_YEAR)):

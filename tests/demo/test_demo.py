@@ -27,8 +27,16 @@ from backend.timeutil import as_utc
 
 VILLAGES = 8
 SEED = 7
-RECORD_TYPES = ("household", "member", "visit", "condition_map", "map_element")
-CADRE_TYPES = ("visit", "condition_map", "map_element")
+RECORD_TYPES = (
+    "household",
+    "member",
+    "visit",
+    "condition_map",
+    "map_element",
+    "indicator",
+    "indicator_value",
+)
+CADRE_TYPES = ("visit", "condition_map", "map_element", "indicator_value")
 
 
 def _t(model: Any) -> Table:
@@ -116,7 +124,9 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
         seqs[name] = [r["seq"] for r in records]
         for r in records:
             # A group's map has the group's derived id (version 8), like the phone's.
-            assert uuid.UUID(r["id"]).version == (8 if name == "condition_map" else 4)
+            # The village base's ids are UUIDv5 of what they are (backend/villagebase).
+            version = {"condition_map": 8, "indicator": 5, "indicator_value": 5}.get(name, 4)
+            assert uuid.UUID(r["id"]).version == version
             assert (r["version"], r["deleted"], r["has_conflict"]) == (1, False, False)
             # Family files are the admin's import; visits and maps their village's resident
             # cadre's.
@@ -144,7 +154,10 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
     assert not history, "history rows without a record"
     # Households first, then members, then visits, then maps: 1..N without a gap.
     maps = sorted(seqs["condition_map"] + seqs["map_element"])
-    assert seqs["household"] + seqs["member"] + seqs["visit"] + maps == list(range(1, total + 1))
+    base = seqs["indicator"] + seqs["indicator_value"]  # the village base last
+    assert seqs["household"] + seqs["member"] + seqs["visit"] + maps + base == list(
+        range(1, total + 1)
+    )
     counter = rows(engine, _t(ChangeCounter))
     assert counter == [{"id": 1, "value": total}]
 
@@ -342,7 +355,7 @@ def test_a_phone_pulls_the_demo_village_and_edits_it(demo: str) -> None:
             uv["village_code"] for uv in rows(engine, _t(UserVillage)) if uv["user_id"] == cadre1
         )
         expected = sum(
-            r["village_code"] == village
+            r["village_code"] in (village, c.COUNTY_CODE)  # and the county's indicators
             for name in RECORD_TYPES
             for r in rows(engine, REGISTRY[name].table)
         )
@@ -430,3 +443,28 @@ def test_a_write_that_fails_is_raised_not_hung(db: str, monkeypatch: pytest.Monk
         build_demo(engine, seed=SEED, villages=VILLAGES)
     [counter] = rows(engine, _t(ChangeCounter))
     assert 0 < max_seq(engine) <= counter["value"]
+
+
+def test_every_village_has_its_base_for_last_year_and_this(demo: str) -> None:
+    from backend.demo.villagebase import THIS_YEAR
+    from backend.villagebase.defaults import INCOME_CODE, indicator_id
+
+    engine = get_engine()
+    indicators = rows(engine, REGISTRY["indicator"].table)
+    assert len(indicators) == 27
+    assert {i["village_code"] for i in indicators} == {c.COUNTY_CODE}
+    values = rows(engine, REGISTRY["indicator_value"].table)
+    villages = [v["code"] for v in rows(engine, _t(Village))]
+    per: dict[tuple[str, int], int] = {}
+    for v in values:
+        per[(v["village_code"], v["year"])] = per.get((v["village_code"], v["year"]), 0) + 1
+    for code in villages:
+        assert per[(code, THIS_YEAR - 1)] == 27  # last year's base is whole
+        assert 1 <= per[(code, THIS_YEAR)] <= 27
+    income = indicator_id(c.COUNTY_CODE, INCOME_CODE)
+    shells = [
+        v
+        for v in values
+        if v["indicator_id"] == income and v["year"] == THIS_YEAR and v["value_number"] == 0
+    ]
+    assert shells, "an empty-shell village to find"
