@@ -94,3 +94,15 @@ def test_a_cadre_fills_the_base_offline_and_the_county_report_changes(
     assert after["empty_shell"] == [village]
     row = next(v for v in after["rows"] if v["code"] == village)
     assert (row["filled"], row["met"], row["not_met"], row["shihao_met"]) == (2, 1, 1, 1)
+
+    # the county's supervisor reads it on the phone's 统计报表 screen, files included
+    sup = phones(server, "supervisor")
+    sup.open()
+    sup.login("super_county")
+    sup.go("/sv/reports")
+    shells = sup.page.locator("[data-testid=vb-shells]")
+    expect(shells).to_contain_text("集体经济空壳村 1 个（上年 0 个）：茅坡村")
+    expect(sup.page.locator("[data-testid=vb-worst]")).to_contain_text("村集体经济收入")
+    with sup.page.expect_download() as download:
+        sup.page.click("button:has-text('下载 XLSX')")
+    assert download.value.suggested_filename.endswith(".xlsx")

@@ -92,7 +92,8 @@ def test_two_phones_filling_the_same_indicator_make_one_record(client, county: C
     [same] = p2.push_ok([p2.op("indicator_value", rid, value(v, ids["CY03"], value_number=2))])
     assert (r1["status"], r1["version"]) == ("applied", 1)
     assert (same["status"], same["version"]) == ("applied", 1)
-    # a third phone, another value and a note: the later observation stands, both are kept
+    # a third phone, another value and a note: applied over version 1 (the contract's rule for
+    # a create whose id exists), the first value kept in the history
     p3 = Phone(client, "cadre_a", "d-3")
     [r3] = p3.push_ok(
         [p3.op("indicator_value", rid, value(v, ids["CY03"], value_number=3, note="新成立一个"))]
