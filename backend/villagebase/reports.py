@@ -143,7 +143,7 @@ def tiers_svg(r: VillageBaseReport) -> bytes:
     most = max((t.villages for t in r.tiers), default=0)
     bars = [
         Bar(
-            label=t.label,
+            label=rules.TIER_SHORT[t.code],
             fraction=t.villages / most if most else None,
             text=f"{t.villages} 个（上年 {t.last_year}）",
             colour=_TIER_COLOURS.get(t.code, GOOD),
@@ -162,10 +162,10 @@ def not_met_svg(r: VillageBaseReport) -> bytes:
         Bar(
             label=v.name,
             fraction=v.met / (v.met + v.not_met) if v.met + v.not_met else None,
-            text=f"未达标 {v.not_met} · 填报 {v.filled}/{r.indicators}",
+            text=f"{v.not_met} 项未达标",
             colour=share_colour(v.met / (v.met + v.not_met) if v.met + v.not_met else None),
-            title=f"{v.township_name}{v.name}："
-            + ("、".join(n.name for n in v.not_met_list) or "全部达标"),
+            title=f"{v.township_name}{v.name}（填报 {v.filled}/{r.indicators}）："
+            + ("、".join(n.name for n in v.not_met_list) or "无未达标指标"),
         )
         for v in rows
     ]

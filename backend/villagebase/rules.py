@@ -45,6 +45,7 @@ def status(indicator: dict[str, Any], value: dict[str, Any] | None) -> str:
 class Tier:
     code: str
     label: str
+    short: str  # on a chart's 7-character label
     low: float  # the tier holds incomes ≥ low and < high (0 alone for 空壳村)
     high: float
 
@@ -52,14 +53,15 @@ class Tier:
 # The seeds' thresholds of collective economy income (Baoshan: "空壳村", 5万, 30万 富裕村,
 # 50万, 100万 yuan a year).
 TIERS = (
-    Tier("shell", "空壳村（0元）", 0, 0),
-    Tier("lt5", "5万元以下", 0, 50_000),
-    Tier("5to30", "5万–30万元", 50_000, 300_000),
-    Tier("30to50", "30万–50万元", 300_000, 500_000),
-    Tier("50to100", "50万–100万元", 500_000, 1_000_000),
-    Tier("gt100", "100万元以上", 1_000_000, float("inf")),
+    Tier("shell", "空壳村（0元）", "空壳村", 0, 0),
+    Tier("lt5", "5万元以下", "5万以下", 0, 50_000),
+    Tier("5to30", "5万–30万元", "5–30万", 50_000, 300_000),
+    Tier("30to50", "30万–50万元", "30–50万", 300_000, 500_000),
+    Tier("50to100", "50万–100万元", "50–100万", 500_000, 1_000_000),
+    Tier("gt100", "100万元以上", "100万以上", 1_000_000, float("inf")),
 )
-NO_DATA = Tier("none", "未填报", 0, 0)
+NO_DATA = Tier("none", "未填报", "未填报", 0, 0)
+TIER_SHORT = {t.code: t.short for t in (*TIERS, NO_DATA)}
 
 
 def tier_of(income: float | None) -> Tier:
