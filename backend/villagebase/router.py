@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from backend.auth.dependencies import Reviewer, SettingsDep
@@ -19,10 +19,20 @@ router = APIRouter(prefix="/api/v1/village-base", tags=["village base"])
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="default: this year (Beijing)")]
 
 
-def _report(
-    caller: Reviewer, session: SessionDep, year: int | None, town: str | None
+def _build(
+    caller: Reviewer, session: SessionDep, year: Year = None, township_code: TownshipCode = None
 ) -> VillageBaseReport:
-    return reports.report(session, caller, year=year or today().year, township_code=town)
+    """The report each route answers in its own form (404 for a township out of scope)."""
+    return reports.report(session, caller, year=year or today().year, township_code=township_code)
+
+
+Report = Annotated[VillageBaseReport, Depends(_build)]
+
+
+def _svg(body: bytes) -> Response:
+    return Response(
+        body, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"}
+    )
 
 
 def _file(
@@ -41,56 +51,36 @@ def _file(
 
 
 @router.get("/report")
-def report(
-    caller: Reviewer, session: SessionDep, year: Year = None, township_code: TownshipCode = None
-) -> VillageBaseReport:
+def report(r: Report) -> VillageBaseReport:
     """The base of a year per village: income tier, indicators met, change on last year."""
-    return _report(caller, session, year, township_code)
+    return r
 
 
 @router.get("/tiers.svg", response_class=Response)
-def tiers_svg(
-    caller: Reviewer, session: SessionDep, year: Year = None, township_code: TownshipCode = None
-) -> Response:
+def tiers_svg(r: Report) -> Response:
     """Villages per collective economy income tier, as a bar chart."""
-    body = reports.tiers_svg(_report(caller, session, year, township_code))
-    return Response(
-        body, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"}
-    )
+    return _svg(reports.tiers_svg(r))
 
 
 @router.get("/not-met.svg", response_class=Response)
-def not_met_svg(
-    caller: Reviewer, session: SessionDep, year: Year = None, township_code: TownshipCode = None
-) -> Response:
+def not_met_svg(r: Report) -> Response:
     """Indicators met and not met per village, as a bar chart."""
-    body = reports.not_met_svg(_report(caller, session, year, township_code))
-    return Response(
-        body, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"}
-    )
+    return _svg(reports.not_met_svg(r))
 
 
 @router.get("/report.csv", response_class=Response)
 def report_csv(
-    caller: Reviewer,
-    session: SessionDep,
-    settings: SettingsDep,
-    year: Year = None,
-    township_code: TownshipCode = None,
+    r: Report, caller: Reviewer, settings: SettingsDep, township_code: TownshipCode = None
 ) -> Response:
     """The summary per village as CSV."""
-    body = reports.to_csv(_report(caller, session, year, township_code))
-    return _file(caller, settings, township_code, "csv", body, "text/csv; charset=utf-8")
+    return _file(
+        caller, settings, township_code, "csv", reports.to_csv(r), "text/csv; charset=utf-8"
+    )
 
 
 @router.get("/report.xlsx", response_class=Response)
 def report_xlsx(
-    caller: Reviewer,
-    session: SessionDep,
-    settings: SettingsDep,
-    year: Year = None,
-    township_code: TownshipCode = None,
+    r: Report, caller: Reviewer, settings: SettingsDep, township_code: TownshipCode = None
 ) -> Response:
     """The summary per village and every indicator not met, as XLSX."""
-    body = reports.to_xlsx(_report(caller, session, year, township_code))
-    return _file(caller, settings, township_code, "xlsx", body, XLSX)
+    return _file(caller, settings, township_code, "xlsx", reports.to_xlsx(r), XLSX)
