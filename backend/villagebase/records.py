@@ -101,6 +101,8 @@ INDICATOR = declare(
         county_wide=True,
         writers=frozenset({ADMIN}),
         pulled_by=frozenset({CADRE}),
+        # the reports find the collective income by its code (defaults.INCOME_CODE)
+        immutable=frozenset({"code"}),
         ref_checks=(definition_fits,),
         title=("code", "name"),
         export=(

@@ -60,6 +60,8 @@ def test_cadres_pull_the_definitions_and_cannot_change_them(client, county: Coun
     assert r["error"]["message"] == "达标规则“不低于标准值”不适用于是/否类指标"
     [r] = admin.push_ok([admin.op("indicator", ids["CY01"], {"threshold": 100_000}, base=1)])
     assert r["status"] == "applied"
+    [r] = admin.push_ok([admin.op("indicator", ids["CY01"], {"code": "CY09"}, base=2)])
+    assert r["error"]["message"] == "指标编号创建后不能修改"
 
 
 def test_two_phones_filling_different_indicators_both_stand(client, county: County) -> None:
