@@ -172,6 +172,9 @@ function ValueForm({ village, indicator }) {
       <p class="sub" data-testid="last-year">${year - 1}年：${shown(ind, got.last?.data)}</p>
     </section>
     <form class="form" onSubmit=${submit} data-testid="value-form">
+      ${Object.entries(errors)
+        .filter(([f]) => f !== used && f !== 'note')
+        .map(([, m]) => html`<p class="err" data-testid="form-error">${m}</p>`)}
       <${Field} label=${`${year}年 ${ind.name}${ind.unit ? '（' + ind.unit + '）' : ''}`} error=${errors[used]} name=${used}>${input}<//>
       <${Field} label="说明" error=${errors.note} name="note"><${Area} name="note" value=${value('note')} onInput=${set('note')} /><//>
       <button class="primary" type="submit" disabled=${busy}>保存</button>
