@@ -4,7 +4,7 @@ village's value of each indicator per year, declared for the record engine.
 - ``indicator`` is county-wide: the county's admin defines it (in the console), every cadre's
   phone pulls it and shows it read-only. Its rule (``rule`` + ``threshold`` /
   ``met_options``) makes a value met or not met (backend/villagebase/rules.py, and the same
-  few lines in pwa/src/ui/villagebase.js).
+  few lines in pwa/src/villagebase.js).
 - ``indicator_value`` belongs to a village: one per (village, year, indicator), with one
   value field used per kind (number / yes-no / text, a choice's option being text). Its id is
   a UUIDv5 of those three (``value_id``), made the same way on every phone: two phones
@@ -144,7 +144,7 @@ VALUE_NAMESPACE = uuid.UUID("6f1c5a2e-4d0b-5e7a-9c1d-2b8e3f4a5d6c")
 
 
 def value_id(village_code: str, year: int, indicator_id: str) -> str:
-    """The one id of a village's value of an indicator in a year (pwa/src/ui/villagebase.js
+    """The one id of a village's value of an indicator in a year (pwa/src/villagebase.js
     makes the same: UUIDv5 of ``village/year/indicator``)."""
     return str(uuid.uuid5(VALUE_NAMESPACE, f"{village_code}/{year}/{indicator_id}"))
 

@@ -1,7 +1,7 @@
 """Whether a village's value of an indicator is met, and the seeds' collective income tiers.
 
-The phone shows the same status from the same few lines (pwa/src/ui/villagebase.js
-``status``); tests/pwa/test_villagebase.py sees both agree on a filled value.
+The phone shows the same status from the same few lines (pwa/src/villagebase.js
+``status``); both sides run the cases of tests/villagebase/cases.json.
 """
 
 from dataclasses import dataclass
