@@ -196,14 +196,19 @@ DETAIL_HEAD = ["乡镇", "村", "指标编号", "指标", "填报值"]
 _TIER_LABEL = {t.code: t.label for t in (*rules.TIERS, rules.NO_DATA)}
 
 
+def _whole(x: Any) -> Any:
+    """350000.0 read as 350000 (a number stored as a float that has no fraction)."""
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
 def summary_rows(r: VillageBaseReport) -> Iterator[list[Any]]:
     for v in r.rows:
         yield [
             v.township_name,
             v.name,
-            v.income,
+            _whole(v.income),
             _TIER_LABEL[v.tier],
-            v.income_last_year,
+            _whole(v.income_last_year),
             _TIER_LABEL[v.tier_last_year],
             v.filled,
             v.met,
@@ -218,7 +223,7 @@ def summary_rows(r: VillageBaseReport) -> Iterator[list[Any]]:
 
 
 def _shown(value: Any) -> Any:
-    return ("是" if value else "否") if isinstance(value, bool) else value
+    return ("是" if value else "否") if isinstance(value, bool) else _whole(value)
 
 
 def detail_rows(r: VillageBaseReport) -> Iterator[list[Any]]:

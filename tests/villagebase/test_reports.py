@@ -103,10 +103,10 @@ def test_the_charts_and_files_say_the_same(client, county: County) -> None:
     assert text.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     assert rows[0][:4] == ["乡镇", "村", "集体经济收入（元）", "收入分档"]
-    assert [(r[1], r[3], r[8]) for r in rows[1:]] == [
-        ("茅坡村", "空壳村（0元）", "3"),
-        ("朱家场村", "30万–50万元", "1"),
-        ("彰寨村", "未填报", "0"),
+    assert [(r[1], r[2], r[3], r[8]) for r in rows[1:]] == [
+        ("茅坡村", "0", "空壳村（0元）", "3"),
+        ("朱家场村", "350000", "30万–50万元", "1"),
+        ("彰寨村", "", "未填报", "0"),
     ]
     body = client.get(f"{URL}/report.xlsx", params={"year": THIS}, headers=sup).content
     wb = load_workbook(io.BytesIO(body))
@@ -115,6 +115,7 @@ def test_the_charts_and_files_say_the_same(client, county: County) -> None:
     detail = list(wb["未达标指标"].iter_rows(min_row=2, values_only=True))
     assert len(detail) == 4
     assert ("平溪街道", "茅坡村", "ZZ02", "乡贤会", "否") in detail
+    assert ("平溪街道", "茅坡村", "JZ03", "剩余危房", 2) in detail
 
 
 def test_a_township_supervisor_sees_their_township_only(client, county: County) -> None:
