@@ -93,14 +93,17 @@ def text(
         keywords["format"] = "cn-id-number"
         pattern = ID_NUMBER_PATTERN
     kw: dict[str, Any] = {"min_length": min_length} if min_length is not None else {}
+    extra = _extra(label, **keywords)
     if pattern:
-        kw["regex"] = pattern
+        # pydantic's own keyword, passed through: SQLModel's ``regex=`` is pydantic 1's
+        # spelling and pydantic 2 ignores it (the pattern was then checked nowhere).
+        extra["schema_extra"] = {**extra["schema_extra"], "pattern": pattern}
     return Field(
         default=default,
         max_length=max_length,
         sa_type=sa.String(max_length),
         **kw,
-        **_extra(label, **keywords),
+        **extra,
     )
 
 
