@@ -90,10 +90,11 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.exports.router import router as exports
     from backend.households.router import router as households
     from backend.maps.router import router as maps
+    from backend.orders.router import router as orders
     from backend.people.router import router as people
     from backend.records.router import router as schema
     from backend.reports.router import router as reports
     from backend.supervision.router import router as supervision
     from backend.sync.router import router as sync
 
-    return [sync, schema, conflicts, households, maps, people, supervision, reports, exports]
+    return [sync, schema, conflicts, households, maps, people, supervision, reports, exports, orders]

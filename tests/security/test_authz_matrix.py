@@ -377,6 +377,7 @@ CASES: list[Case] = [
             "/api/v1/reports/recall",
             "/api/v1/reports/conflicts",
             "/api/v1/reports/conflicts.svg",
+            "/api/v1/reports/orders",
         )
     ],
     Case("GET", "/api/v1/exports/all.xlsx", "reviewer", _exports("/api/v1/exports/all.xlsx", True)),
