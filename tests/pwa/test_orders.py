@@ -120,3 +120,40 @@ def test_an_order_is_recorded_claimed_and_fulfilled_offline_then_synced(
     assert row["fulfilled_on"] is not None
     assert row["confirmed"]
     assert row["version"] == 3
+
+
+def test_the_supervisors_reports_screen_shows_the_orders_report(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    server = live_server()
+    hids = seed_households(server, county.village_a, county.groups[county.village_a], 2)
+    item, member, claimed, waiting = (str(uuid.uuid4()) for _ in range(4))
+    village = county.village_a
+    verdicts = push_ops(
+        server,
+        "cadre_a",
+        [
+            op("branch_item", item, {"village_code": village, "name": "肉牛养殖", "kind": "breeding"}),
+            op("member", member, {"household_id": hids[0], "name": "张开模", "party_member": True}),
+            op("household_order", claimed, {"household_id": hids[0], "item_id": item, "placed_on": "2026-10-01"}),
+            op("household_order", waiting, {"household_id": hids[1], "item_id": item, "placed_on": "2026-09-01"}),
+            op("order_claim", str(uuid.uuid4()), {"order_id": claimed, "member_id": member, "claimed_on": "2026-10-02"}),
+        ],
+    )  # fmt: skip
+    assert [v["status"] for v in verdicts] == ["applied"] * 5
+    sup = phones(server, "supervisor")
+    sup.open()
+    sup.login("super_t1")
+    page = sup.page
+    page.click("[data-testid=sv-link]")
+    page.click("[data-testid=sv-reports-link]")
+    report = page.locator("[data-testid=sv-orders]")
+    expect(report.locator("[data-testid=sv-orders-totals]")).to_have_text(
+        "点单 2 · 已接单 1 · 已办结 0 · 群众确认 0"
+    )
+    expect(report.locator("[data-testid=sv-orders-villages] li")).to_have_count(1)
+    expect(report.locator("[data-testid=sv-orders-villages]")).to_contain_text("茅坡村")
+    expect(report.locator("[data-testid=sv-orders-unclaimed]")).to_contain_text("肉牛养殖")
+    expect(report.locator("[data-testid=sv-orders-unclaimed]")).to_contain_text("2026-09-01 点单")
+    # the only party member has a claim: nobody is idle
+    expect(report).to_contain_text("每名党员都已接单")

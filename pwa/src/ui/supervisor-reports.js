@@ -6,6 +6,7 @@ import { html, Header } from './common.js';
 import { useApp } from '../state.js';
 import { shortTime } from '../schema.js';
 import { cachedReport, fetchReport, why } from '../supervision/data.js';
+import { ORDERS_REPORT, OrdersReport } from './orders-report.js';
 
 const CHARTS = [
   ['/api/v1/reports/spot-checks.svg', '电话抽查结果（各乡镇 · 按月）'],
@@ -91,5 +92,6 @@ export function Reports() {
   const owner = useApp().user.username;
   return html`<${Header} title="统计报表" back="/sv" />
     <${Recall} owner=${owner} />
+    <${OrdersReport} st=${useReport(owner, ORDERS_REPORT)} />
     ${CHARTS.map(([path, title]) => html`<${Chart} key=${path} owner=${owner} path=${path} title=${title} />`)}`;
 }
