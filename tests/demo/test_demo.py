@@ -27,8 +27,9 @@ from backend.timeutil import as_utc
 
 VILLAGES = 8
 SEED = 7
-RECORD_TYPES = ("household", "member", "visit", "condition_map", "map_element")
-CADRE_TYPES = ("visit", "condition_map", "map_element")
+ORDER_TYPES = ("branch_item", "household_order", "order_claim")  # 三单制 (demo/orders.py)
+RECORD_TYPES = ("household", "member", "visit", "condition_map", "map_element", *ORDER_TYPES)
+CADRE_TYPES = ("visit", "condition_map", "map_element", *ORDER_TYPES)
 
 
 def _t(model: Any) -> Table:
@@ -142,9 +143,13 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
                 assert as_utc(r["occurred_at_corrected"]) == occurred
                 assert r["clock_skew_s"] == 0
     assert not history, "history rows without a record"
-    # Households first, then members, then visits, then maps: 1..N without a gap.
+    # Households first, then members, then visits, then maps, then 三单制's menus, orders
+    # and claims: 1..N without a gap.
     maps = sorted(seqs["condition_map"] + seqs["map_element"])
-    assert seqs["household"] + seqs["member"] + seqs["visit"] + maps == list(range(1, total + 1))
+    orders = [n for t in ORDER_TYPES for n in seqs[t]]
+    assert seqs["household"] + seqs["member"] + seqs["visit"] + maps + orders == list(
+        range(1, total + 1)
+    )
     counter = rows(engine, _t(ChangeCounter))
     assert counter == [{"id": 1, "value": total}]
 
