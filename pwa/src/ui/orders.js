@@ -6,15 +6,16 @@
 //   #/v/<village>/orders               open orders, those nobody has claimed first
 //   #/v/<village>/orders/new           record an order for a household
 //   #/v/<village>/orders/o/<order>     one order: its claims, progress, a new claim
-//   #/v/<village>/orders/items         the branch's menu (items edited by the generic form)
+//   #/v/<village>/orders/items         the branch's menu
+//   #/v/<village>/orders/item/<id|new> one item of it, maybe from the county's menu
 //   #/v/<village>/orders/party         the village's party members
 //   #/v/<village>/orders/m/<member>    mark a member a party member, post and skills
 //
 // An order has no status of its own: it is read from its claims (backend/orders/records.py).
 import { useState } from 'preact/hooks';
-import { html, Header, Text, Area, Checks, Toggle, useLoad, go, blankToNull, RecordField as F, saveChecked } from './common.js';
-import { getRecord, villageRecords } from '../store.js';
-import { label, show, today } from '../schema.js';
+import { html, Header, Text, Area, Select, Checks, Toggle, useLoad, go, blankToNull, RecordField as F, saveChecked } from './common.js';
+import { deleteRecord, getRecord, villageRecords } from '../store.js';
+import { defaults, entry, label, show, today } from '../schema.js';
 import { makeUuid } from '../db.js';
 import { toast, bump, useApp } from '../state.js';
 import { refreshCounts } from '../sync.js';
@@ -79,10 +80,10 @@ async function villageOrders(village) {
   return { rows, items, claims, hhs };
 }
 
-async function saved(op, back) {
+async function saved(op, back, done = '已保存，待同步') {
   await refreshCounts();
   bump();
-  toast(op ? '已保存，待同步' : '没有修改');
+  toast(op ? done : '没有修改');
   if (back) go(back);
 }
 
@@ -182,6 +183,11 @@ function Claim({ c, name, onSaved }) {
     setFinish(false);
     onSaved(op);
   }
+  // a claim taken by mistake, or given up: a tombstone the server keeps, the order open again
+  async function withdraw() {
+    if (!confirm(`确定撤回${name}的接单吗？`)) return;
+    onSaved(await deleteRecord('order_claim', c.id), '已撤回，待同步');
+  }
   return html`<li class="row static" data-testid="claim">
     <span class="main">${name}<i class="tag">${d.confirmed ? '群众已确认' : show('order_claim', 'progress', d.progress)}</i></span>
     <span class="sub">${d.claimed_on} 接单${d.fulfilled_on ? ` · ${d.fulfilled_on} 办结` : ''}${d.note ? ` · ${d.note}` : ''}</span>
@@ -197,6 +203,7 @@ function Claim({ c, name, onSaved }) {
           ${d.progress === 'fulfilled' && !d.confirmed
             ? html`<button type="button" onClick=${() => save({ confirmed: true, confirmed_on: today() })} data-testid="confirm">群众确认</button>`
             : null}
+          ${d.progress !== 'fulfilled' ? html`<button type="button" class="danger" onClick=${withdraw}>撤回</button>` : null}
         </div>`}
     ${Object.values(errors).map((e) => html`<span class="err">${e}</span>`)}
   </li>`;
@@ -233,7 +240,7 @@ function OrderScreen({ village, id }) {
     <section class="card">
       <h2>党员接单（${row.claims.length}）</h2>
       <ul class="list" data-testid="claims">
-        ${row.claims.map((c) => html`<${Claim} key=${c.id} c=${c} name=${names.get(c.data.member_id) || '党员'} onSaved=${(op) => saved(op)} />`)}
+        ${row.claims.map((c) => html`<${Claim} key=${c.id} c=${c} name=${names.get(c.data.member_id) || '党员'} onSaved=${(op, done) => saved(op, null, done)} />`)}
       </ul>
       ${Object.values(errors).map((e) => html`<p class="err">${e}</p>`)}
       ${claiming
@@ -254,20 +261,71 @@ function OrderScreen({ village, id }) {
 
 function Items({ village }) {
   const items = useLoad(() => villageRecords('branch_item', village), [village]);
-  const back = `/v/${village}/orders/items`;
   const rows = (items || []).filter(live).sort((a, b) => Number(!!a.data.closed) - Number(!!b.data.closed) || collator.compare(a.data.name, b.data.name));
   return html`<${Header} title="支部服务项目" back=${`/v/${village}/orders`} />
     <div class="actions">
-      <a class="button" href=${`#/r/branch_item/new?village_code=${village}&back=${encodeURIComponent(back)}`} data-testid="new-item">＋ 添加项目</a>
+      <a class="button" href=${`#/v/${village}/orders/item/new`} data-testid="new-item">＋ 添加项目</a>
     </div>
     <ul class="list" data-testid="items">
       ${rows.slice(0, SHOWN).map(
-        (i) => html`<li><a class="row" href=${`#/r/branch_item/${i.id}?back=${encodeURIComponent(back)}`}>
+        (i) => html`<li><a class="row" href=${`#/v/${village}/orders/item/${i.id}`}>
           <span class="main">${i.data.name}${i.data.closed ? html`<i class="tag left">停止点单</i>` : null}</span>
           <span class="sub">${show('branch_item', 'kind', i.data.kind)} · ${show('branch_item', 'skills', i.data.skills)}</span>
         </a></li>`,
       )}
     </ul>`;
+}
+
+// County-wide records (the assistance menu, the policy book) are kept with village ''.
+const countyWide = (type) => (entry(type) ? villageRecords(type, '') : Promise.resolve([]));
+
+// One item of the branch's menu: picked from the county's assistance menu (menu_item, when
+// the phone has it: its name and kind come along) or one of the village's own services;
+// the policy behind it from the policy book, by name, never by typing an id.
+function ItemForm({ village, id }) {
+  const creating = id === 'new';
+  const back = `/v/${village}/orders/items`;
+  const data = useLoad(async () => {
+    const [rec, menu, policies] = await Promise.all([creating ? null : getRecord('branch_item', id), countyWide('menu_item'), countyWide('policy')]);
+    return { rec, menu: menu.filter(live), policies: policies.filter(live) };
+  }, [id]);
+  const [form, setForm] = useState(null);
+  const [errors, setErrors] = useState({});
+  if (!data) return html`<${Header} title="支部服务项目" back=${back} />`;
+  const was = data.rec?.data || null;
+  const f = form || was || { ...defaults('branch_item'), village_code: village, name: '', skills: [] };
+  const set = (k) => (x) => setForm({ ...f, [k]: x });
+  const pickMenu = (mid) => {
+    const m = data.menu.find((x) => x.id === mid);
+    const kind = m && entry('branch_item').schema.properties.kind.enum.includes(m.data.kind) ? m.data.kind : f.kind;
+    setForm({ ...f, menu_item_id: mid, ...(m && !f.name ? { name: (m.data.name || m.data.title || '').slice(0, 50) } : {}), kind });
+  };
+  const byName = (rows, type) => rows.map((r) => [r.id, r.data.name || r.data.title || type]).sort((a, b) => collator.compare(a[1], b[1]));
+  async function submit(e) {
+    e.preventDefault();
+    const out = { ...f, name: (f.name || '').trim(), details: blankToNull(f.details) };
+    const op = await saveChecked('branch_item', creating ? makeUuid() : id, out, { before: was, setErrors });
+    if (op !== undefined) saved(op, back);
+  }
+  return html`<${Header} title=${creating ? '添加服务项目' : '修改服务项目'} back=${back} />
+    <form class="form" onSubmit=${submit} data-testid="item-form">
+      ${data.menu.length
+        ? html`<${F} type="branch_item" name="menu_item_id" errors=${errors}>
+            <${Select} name="menu_item_id" options=${byName(data.menu, '套餐项目')} value=${f.menu_item_id} onChange=${pickMenu} />
+          <//>`
+        : null}
+      <${F} type="branch_item" name="name" errors=${errors}><${Text} name="name" value=${f.name} onInput=${set('name')} /><//>
+      <${F} type="branch_item" name="kind" errors=${errors}><${Select} name="kind" type="branch_item" field="kind" blank=${false} value=${f.kind} onChange=${set('kind')} /><//>
+      <${F} type="branch_item" name="details" errors=${errors}><${Area} name="details" value=${f.details} onInput=${set('details')} /><//>
+      <${F} type="branch_item" name="skills" errors=${errors}><${Checks} type="branch_item" field="skills" value=${f.skills} onChange=${set('skills')} /><//>
+      ${data.policies.length
+        ? html`<${F} type="branch_item" name="policy_id" errors=${errors}>
+            <${Select} name="policy_id" options=${byName(data.policies, '政策')} value=${f.policy_id} onChange=${set('policy_id')} />
+          <//>`
+        : null}
+      <${Toggle} label=${label('branch_item', 'closed')} value=${f.closed} onChange=${set('closed')} />
+      <button class="primary" type="submit">保存</button>
+    </form>`;
 }
 
 // The village's party members, and any member to mark as one (found by name).
@@ -320,6 +378,7 @@ export function Orders({ village, path }) {
   if (head === 'new') return html`<${NewOrder} village=${village} />`;
   if (head === 'o' && id) return html`<${OrderScreen} village=${village} id=${id} />`;
   if (head === 'items') return html`<${Items} village=${village} />`;
+  if (head === 'item' && id) return html`<${ItemForm} village=${village} id=${id} />`;
   if (head === 'party') return html`<${Party} village=${village} />`;
   if (head === 'm' && id) return html`<${PartyForm} village=${village} id=${id} />`;
   return html`<${OrdersHome} village=${village} />`;
