@@ -97,4 +97,15 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.supervision.router import router as supervision
     from backend.sync.router import router as sync
 
-    return [sync, schema, conflicts, households, maps, people, supervision, reports, exports, orders]
+    return [
+        sync,
+        schema,
+        conflicts,
+        households,
+        maps,
+        people,
+        supervision,
+        reports,
+        exports,
+        orders,
+    ]
