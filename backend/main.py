@@ -90,6 +90,7 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.exports.router import router as exports
     from backend.households.router import router as households
     from backend.maps.router import router as maps
+    from backend.orders.router import router as orders
     from backend.people.router import router as people
     from backend.records.router import router as schema
     from backend.reports.router import router as reports
@@ -108,4 +109,5 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
         reports,
         exports,
         village_base,
+        orders,
     ]

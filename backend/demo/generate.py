@@ -25,6 +25,7 @@ from backend.auth.users import create_user
 from backend.demo import county as c, villagebase
 from backend.demo.load import Loader, Writer, bulk_connection, cyclic_gc_paused
 from backend.demo.maps import MapDraft, village_maps
+from backend.demo.orders import OrdersDemo
 from backend.demo.people import IdNumbers, mobile
 from backend.geo.models import County, Township, Village, VillagerGroup
 from backend.records.registry import REGISTRY
@@ -154,6 +155,7 @@ def _load_records(
     user_ids: dict[str, int],
     first_seq: int,
     map_rng: random.Random,
+    orders: OrdersDemo,
 ) -> tuple[dict[str, int], int]:
     """Households, then members, then visits, then condition maps with their elements,
     numbered from ``first_seq``; answers the counts and the last sequence number (where the
@@ -178,7 +180,9 @@ def _load_records(
             loader.add(household, h.id, h.data, household_seq, v.code)
             household_seq += 1
             for p in h.members:
-                loader.add(member, c.make_uuid(rng), c.member_data(h.id, p), member_seq, v.code)
+                mid = c.make_uuid(rng)
+                data = orders.member(v.code, h, mid, c.member_data(h.id, p), p)  # 三单制 党员
+                loader.add(member, mid, data, member_seq, v.code)
                 member_seq += 1
             drafts.append(h)
         visits += [
@@ -203,6 +207,7 @@ def _load_records(
         seq,
         lambda v: user_ids.get(f"cadre_{v}"),
     )
+    seq = orders.load(loader, seq, user_ids)  # 三单制: menus, orders, claims (demo/orders.py)
     loader.flush()
     return loader.counts, seq - 1
 
@@ -250,7 +255,13 @@ def build_demo(engine: Engine, *, seed: int, villages: int = 310, reset: bool = 
         writer = Writer(engine)
         try:
             counts, last = _load_records(
-                writer, rng, townships, user_ids, first_seq, random.Random(f"{seed}/maps")
+                writer,
+                rng,
+                townships,
+                user_ids,
+                first_seq,
+                random.Random(f"{seed}/maps"),
+                OrdersDemo(random.Random(f"{seed}/orders")),
             )
         finally:
             writer.close()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from backend.geo.models import VillagerGroup
+from backend.orders.skills import SKILL, SKILLS_MAX
 from backend.records import checks
 from backend.records.fields import (
     PHONE_PATTERN,
@@ -154,6 +155,11 @@ class MemberData(DataSchema):
     status: Annotated[str, MEMBER_STATUS] = choice("在册状态", "resident")
     left_on: date | None = day("离开日期", not_after_today=True, years_back=120)
     left_reason: str | None = text("离开原因", 200)
+    # 三单制 (backend/orders): party members, those without a post (无职党员) too, claim
+    # the households' orders by their skills.
+    party_member: bool = flag("中共党员")
+    has_post: bool = flag("在村任职")
+    skills: list[Annotated[str, SKILL]] = choices("专业特长", SKILLS_MAX)
 
 
 MEMBER = declare(
@@ -186,6 +192,9 @@ MEMBER = declare(
             "status",
             "left_on",
             "left_reason",
+            "party_member",
+            "has_post",
+            "skills",
         ),
     )
 )

@@ -10,6 +10,7 @@ import { VisitForm } from './ui/visit.js';
 import { SplitForm } from './ui/split.js';
 import { RecordForm } from './ui/records.js';
 import { VillageBase } from './ui/villagebase.js';
+import { Orders } from './ui/orders.js';
 import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { MapScreen } from './map/entry.js';
@@ -42,6 +43,7 @@ const ROUTES = [
   [/^\/h\/([^/]+)\/split$/, (id) => html`<${SplitForm} household=${id} />`],
   [/^\/h\/([^/]+)\/visit$/, (id) => html`<${VisitForm} household=${id} />`],
   [/^\/h\/([^/]+)\/visit\/([^/]+)$/, (id, v) => html`<${VisitForm} household=${id} visit=${v} />`],
+  [/^\/v\/([^/]+)\/orders((?:\/.*)?)$/, (v, rest) => html`<${Orders} village=${v} path=${rest.slice(1)} />`],
   [/^\/v\/([^/]+)\/g\/([^/]+)\/map$/, (v, g) => html`<${MapScreen} village=${v} group=${g} />`],
   [/^\/v\/([^/]+)\/g\/([^/]+)\/map\/([^/]+)$/, (v, g, h) => html`<${MapScreen} village=${v} group=${g} household=${h} />`],
   // any declared type without a screen of its own, from its schema (ui/records.js)

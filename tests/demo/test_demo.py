@@ -27,16 +27,18 @@ from backend.timeutil import as_utc
 
 VILLAGES = 8
 SEED = 7
+ORDER_TYPES = ("branch_item", "household_order", "order_claim")  # 三单制 (demo/orders.py)
+BASE_TYPES = ("indicator", "indicator_value")  # 小康信息库 (demo/villagebase.py)
 RECORD_TYPES = (
     "household",
     "member",
     "visit",
     "condition_map",
     "map_element",
-    "indicator",
-    "indicator_value",
+    *BASE_TYPES,
+    *ORDER_TYPES,
 )
-CADRE_TYPES = ("visit", "condition_map", "map_element", "indicator_value")
+CADRE_TYPES = ("visit", "condition_map", "map_element", "indicator_value", *ORDER_TYPES)
 
 
 def _t(model: Any) -> Table:
@@ -152,10 +154,12 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
                 assert as_utc(r["occurred_at_corrected"]) == occurred
                 assert r["clock_skew_s"] == 0
     assert not history, "history rows without a record"
-    # Households first, then members, then visits, then maps: 1..N without a gap.
+    # Households first, then members, then visits, then maps, then 三单制's menus, orders
+    # and claims: 1..N without a gap.
     maps = sorted(seqs["condition_map"] + seqs["map_element"])
-    base = seqs["indicator"] + seqs["indicator_value"]  # the village base last
-    assert seqs["household"] + seqs["member"] + seqs["visit"] + maps + base == list(
+    base = seqs["indicator"] + seqs["indicator_value"]  # the village base
+    orders = [n for t in ORDER_TYPES for n in seqs[t]]
+    assert seqs["household"] + seqs["member"] + seqs["visit"] + maps + base + orders == list(
         range(1, total + 1)
     )
     counter = rows(engine, _t(ChangeCounter))

@@ -168,6 +168,9 @@ def test_members_visits_spot_checks_csv(client, county: County, records) -> None
             "在册状态": "在册",
             "离开日期": "",
             "离开原因": "",
+            "中共党员": "否",
+            "在村任职": "否",
+            "专业特长": "",
             "版本": "1",
         }
     ]
@@ -228,7 +231,8 @@ def test_xlsx_contents_and_masking(client, county: County, records) -> None:
     # the four joined sheets, then one per other declared type (more come with new types)
     # (the others in the order their domains were imported: not fixed)
     assert wb.sheetnames[:4] == ["农户", "家庭成员", "走访记录", "电话抽查"]
-    assert {"帮扶措施", "政策", "小康信息库指标", "小康信息库指标值"} <= set(wb.sheetnames[4:])
+    others = {"帮扶措施", "政策", "小康信息库指标", "小康信息库指标值", "支部服务项目", "群众点单"}
+    assert others | {"党员接单"} <= set(wb.sheetnames[4:])
     ids = [r[5] for r in wb["农户"].iter_rows(min_row=2, values_only=True)]
     assert ID_HEAD in ids
     members = list(wb["家庭成员"].iter_rows(min_row=2, values_only=True))

@@ -379,6 +379,7 @@ CASES: list[Case] = [
             "/api/v1/reports/conflicts.svg",
             *(f"/api/v1/village-base/{r}" for r in ("report", "report.csv", "report.xlsx")),
             *(f"/api/v1/village-base/{r}" for r in ("tiers.svg", "not-met.svg")),
+            "/api/v1/reports/orders",
         )
     ],
     Case("GET", "/api/v1/exports/all.xlsx", "reviewer", _exports("/api/v1/exports/all.xlsx", True)),

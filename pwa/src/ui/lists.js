@@ -70,6 +70,7 @@ export function Village({ village }) {
     ${q
       ? html`<${HouseholdRows} rows=${all || undefined} q=${q} groups=${v?.groups} />`
       : html`<ul class="list">
+          <li><a class="row" href=${`#/v/${village}/orders`} data-testid="orders-link"><span class="main">三单制 · 群众点单与党员接单</span></a></li>
           <li><a class="row" href=${`#/v/${village}/g/all`}>
             <span class="main">全村所有户</span><span class="count">${byGroup.all ?? ''} 户</span>
           </a></li>

@@ -7,6 +7,7 @@ import { useApp } from '../state.js';
 import { shortTime } from '../schema.js';
 import { cachedReport, fetchReport, why } from '../supervision/data.js';
 import { VillageBaseReports } from './villagebase-reports.js';
+import { ORDERS_REPORT, OrdersReport } from './orders-report.js';
 
 const CHARTS = [
   ['/api/v1/reports/spot-checks.svg', '电话抽查结果（各乡镇 · 按月）'],
@@ -93,5 +94,6 @@ export function Reports() {
   return html`<${Header} title="统计报表" back="/sv" />
     <${Recall} owner=${owner} />
     <${VillageBaseReports} owner=${owner} />
+    <${OrdersReport} st=${useReport(owner, ORDERS_REPORT)} />
     ${CHARTS.map(([path, title]) => html`<${Chart} key=${path} owner=${owner} path=${path} title=${title} />`)}`;
 }

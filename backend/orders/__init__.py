@@ -1,0 +1,1 @@
+"""三单制 (Suiyang): branch menus, household orders, party members' claims."""
