@@ -160,7 +160,7 @@ function HouseholdList({ q, village, group }) {
 // ── one household's whole file ────────────────────────────────────────────────────────────
 
 const HH_FIELDS = ['head_name', 'address', 'id_number', 'phone', 'poverty_category', 'poverty_status', 'causes',
-  'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'measures', 'remark'];
+  'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'remark'];
 const OP = { create: '新建', update: '修改', delete: '删除', resolve: '审核处理冲突' };
 
 // What a version changed, old → new (from the record's trail); the field names alone while
