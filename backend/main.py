@@ -90,10 +90,23 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.exports.router import router as exports
     from backend.households.router import router as households
     from backend.maps.router import router as maps
+    from backend.measures.router import router as measures
     from backend.people.router import router as people
     from backend.records.router import router as schema
     from backend.reports.router import router as reports
     from backend.supervision.router import router as supervision
     from backend.sync.router import router as sync
 
-    return [sync, schema, conflicts, households, maps, people, supervision, reports, exports]
+    # measures before households: its /households/{id}.pdf would else be read as an id
+    return [
+        sync,
+        schema,
+        conflicts,
+        measures,
+        households,
+        maps,
+        people,
+        supervision,
+        reports,
+        exports,
+    ]
