@@ -9,6 +9,7 @@ import { FamilyFile, HouseholdForm, MemberForm } from './ui/household.js';
 import { VisitForm } from './ui/visit.js';
 import { SplitForm } from './ui/split.js';
 import { RecordForm } from './ui/records.js';
+import { MeasureForm } from './ui/measures.js';
 import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { MapScreen } from './map/entry.js';
@@ -38,6 +39,7 @@ const ROUTES = [
   [/^\/h\/([^/]+)\/edit$/, (id) => html`<${HouseholdForm} id=${id} />`],
   [/^\/h\/([^/]+)\/m\/([^/]+)$/, (id, m) => html`<${MemberForm} household=${id} id=${m} />`],
   [/^\/h\/([^/]+)\/split$/, (id) => html`<${SplitForm} household=${id} />`],
+  [/^\/h\/([^/]+)\/measure\/([^/]+)$/, (id, m) => html`<${MeasureForm} household=${id} id=${m} />`],
   [/^\/h\/([^/]+)\/visit$/, (id) => html`<${VisitForm} household=${id} />`],
   [/^\/h\/([^/]+)\/visit\/([^/]+)$/, (id, v) => html`<${VisitForm} household=${id} visit=${v} />`],
   [/^\/v\/([^/]+)\/g\/([^/]+)\/map$/, (v, g) => html`<${MapScreen} village=${v} group=${g} />`],

@@ -9,6 +9,7 @@ import { refreshCounts } from '../sync.js';
 import { MapCard } from './mapcard.js';
 import { OtherRecords } from './records.js';
 import { Notices } from './notices.js';
+import { MeasurePlan } from './measures.js';
 
 const HH_FIELDS = ['head_name', 'group_code', 'address', 'id_number', 'phone', 'poverty_category', 'poverty_status',
   'causes', 'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'remark'];
@@ -101,6 +102,7 @@ export function FamilyFile({ id }) {
         )}
       </dl>
     </section>
+    <${MeasurePlan} household=${id} />
     <${MapCard} household=${rec} />
     <${OtherRecords} parentType="household" parentId=${id} back=${'/h/' + id} />
     <section class="card">
