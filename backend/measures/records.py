@@ -77,29 +77,6 @@ def _county_of(session: Session, code: str) -> str:
     return cache[code]
 
 
-class MenuItemData(DataSchema):
-    name: str = text("项目名称", 100, min_length=1)
-    kind: Annotated[str, MEASURE_KIND] = choice("措施类别", "industry")
-    standard: str | None = text("扶持标准", 1000, lines=True)
-    eligible: str | None = text("享受对象", 500, lines=True)
-    policy_id: str | None = ref("依据政策")
-
-
-MENU_ITEM = declare(
-    RecordType(
-        name="menu_item",
-        label="扶贫套餐",
-        schema=MenuItemData,
-        county_wide=True,
-        writers=frozenset({ADMIN}),
-        pulled_by=frozenset({CADRE}),
-        ref_checks=(county_refs,),
-        title=("name",),
-        export=("name", "kind", "standard", "eligible", "policy_id"),
-    )
-)
-
-
 class MeasureData(DataSchema):
     household_id: str = ref("所属农户")
     title: str = text("措施内容", 100, min_length=1)
@@ -142,6 +119,30 @@ MEASURE = declare(
         ),
     )
 )
+
+
+class MenuItemData(DataSchema):
+    name: str = text("项目名称", 100, min_length=1)
+    kind: Annotated[str, MEASURE_KIND] = choice("措施类别", "industry")
+    standard: str | None = text("扶持标准", 1000, lines=True)
+    eligible: str | None = text("享受对象", 500, lines=True)
+    policy_id: str | None = ref("依据政策")
+
+
+MENU_ITEM = declare(
+    RecordType(
+        name="menu_item",
+        label="扶贫套餐",
+        schema=MenuItemData,
+        county_wide=True,
+        writers=frozenset({ADMIN}),
+        pulled_by=frozenset({CADRE}),
+        ref_checks=(county_refs,),
+        title=("name",),
+        export=("name", "kind", "standard", "eligible", "policy_id"),
+    )
+)
+
 
 Measure = MEASURE.model
 MenuItem = MENU_ITEM.model
