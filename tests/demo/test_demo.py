@@ -27,8 +27,16 @@ from backend.timeutil import as_utc
 
 VILLAGES = 8
 SEED = 7
-RECORD_TYPES = ("household", "member", "visit", "condition_map", "map_element")
-CADRE_TYPES = ("visit", "condition_map", "map_element")
+RECORD_TYPES = (
+    "household",
+    "member",
+    "visit",
+    "condition_map",
+    "map_element",
+    "menu_item",
+    "measure",
+)
+CADRE_TYPES = ("visit", "condition_map", "map_element", "measure")
 
 
 def _t(model: Any) -> Table:
@@ -142,9 +150,13 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
                 assert as_utc(r["occurred_at_corrected"]) == occurred
                 assert r["clock_skew_s"] == 0
     assert not history, "history rows without a record"
-    # Households first, then members, then visits, then maps: 1..N without a gap.
+    # Households first, then members, then visits, then maps, then the menu and the
+    # measures (backend/demo/measures.py): 1..N without a gap.
     maps = sorted(seqs["condition_map"] + seqs["map_element"])
-    assert seqs["household"] + seqs["member"] + seqs["visit"] + maps == list(range(1, total + 1))
+    plans = seqs["menu_item"] + seqs["measure"]
+    assert seqs["household"] + seqs["member"] + seqs["visit"] + maps + plans == list(
+        range(1, total + 1)
+    )
     counter = rows(engine, _t(ChangeCounter))
     assert counter == [{"id": 1, "value": total}]
 
@@ -346,7 +358,7 @@ def test_a_phone_pulls_the_demo_village_and_edits_it(demo: str) -> None:
             uv["village_code"] for uv in rows(engine, _t(UserVillage)) if uv["user_id"] == cadre1
         )
         expected = sum(
-            r["village_code"] == village
+            r["village_code"] in (village, c.COUNTY_CODE)  # the county's menu too
             for name in RECORD_TYPES
             for r in rows(engine, REGISTRY[name].table)
         )
@@ -434,3 +446,27 @@ def test_a_write_that_fails_is_raised_not_hung(db: str, monkeypatch: pytest.Monk
         build_demo(engine, seed=SEED, villages=VILLAGES)
     [counter] = rows(engine, _t(ChangeCounter))
     assert 0 < max_seq(engine) <= counter["value"]
+
+
+def test_poor_households_have_measures_from_the_menu_some_late_some_done(demo: str) -> None:
+    engine = get_engine()
+    menu = {m["id"]: m for m in rows(engine, REGISTRY["menu_item"].table)}
+    assert len(menu) >= 30
+    assert {m["village_code"] for m in menu.values()} == {c.COUNTY_CODE}
+    measures = rows(engine, REGISTRY["measure"].table)
+    status = Counter(m["status"] for m in measures)
+    late = [
+        m
+        for m in measures
+        if m["due_on"] < c.TODAY.isoformat() and m["status"] in ("planned", "under_way")
+    ]
+    assert status["done"] > 0
+    assert status["dropped"] > 0
+    assert late
+    for m in measures:
+        item = menu[m["menu_item_id"]]  # every demo measure picks from the menu
+        assert m["title"].startswith(item["name"])
+        assert m["kind"] == item["kind"]
+        if m["status"] == "done":
+            assert m["result"]
+            assert m["done_on"] <= c.TODAY.isoformat()
