@@ -73,7 +73,8 @@ export function MeasurePlan({ household }) {
         (m) => html`<li class=${'row static' + (isLate(m.data, day) ? ' late' : '')} data-testid="measure" data-id=${m.id}>
           <span class="main">${m.data.title}
             ${isLate(m.data, day) ? html`<i class="tag bad" data-testid="late">逾期</i>` : null}
-            ${waiting.has(m.id) ? html`<i class="tag wait">待同步</i>` : null}</span>
+            ${waiting.has(m.id) ? html`<i class="tag wait">待同步</i>` : null}
+            ${m.has_conflict ? html`<i class="tag bad">冲突待审核</i>` : null}</span>
           <span class="sub">${show('measure', 'kind', m.data.kind)} · ${show('measure', 'status', m.data.status)}
             ${m.data.due_on ? ` · 应于 ${m.data.due_on} 完成` : ''}${m.data.owner || m.data.helping_unit ? ` · ${[m.data.owner, m.data.helping_unit].filter(Boolean).join('、')}` : ''}</span>
           ${m.data.status === 'done'
