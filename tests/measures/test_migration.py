@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from backend import migrate
 from backend.database import make_engine
 from backend.records import registry
+from tests.conftest import County
+from tests.sync.phone import Phone, household, new_id
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 # (id, village, creator, deleted, the old list) — blank lines of the old text box included
@@ -200,3 +202,16 @@ def test_downgrade_gives_the_lists_back(make_database: Callable[[], str]) -> Non
         engine.dispose()
     assert lists["h1"] == ["养牛 2头", "技能培训", "危房改造", "养牛 2头"]
     assert lists["h3"] == []
+
+
+def test_an_old_phones_household_with_an_empty_list_is_taken_one_with_words_refused(
+    client, county: County
+) -> None:
+    # A phone still on the app before 0010 sends ``measures: []`` with every new household:
+    # it carries nothing and the household is kept; words in it are refused, never dropped.
+    a = Phone(client, "cadre_a", "d-a")
+    [r] = a.push_ok([a.op("household", new_id(), household(county.village_a, measures=[]))])
+    assert r["status"] == "applied", r
+    [r] = a.push_ok([a.op("household", new_id(), household(county.village_a, measures=["养牛"]))])
+    assert r["status"] == "rejected"
+    assert "未知字段" in r["error"]["message"]
