@@ -175,6 +175,13 @@ def test_a_measure_picked_from_the_menu_is_marked_done_offline_and_the_report_fo
         item,
     )
 
+    # online again, the family file prints: a PDF fetched with the cadre's token
+    with page.expect_download() as got:
+        page.click("[data-testid=pdf-link]")
+    assert got.value.suggested_filename == f"{hid}.pdf"
+    with open(got.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
     # the county supervisor's reports screen shows it
     sup = phones(server, "supervisor")
     sup.open()

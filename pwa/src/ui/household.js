@@ -9,7 +9,7 @@ import { refreshCounts } from '../sync.js';
 import { MapCard } from './mapcard.js';
 import { OtherRecords } from './records.js';
 import { Notices } from './notices.js';
-import { MeasurePlan } from './measures.js';
+import { MeasurePlan, PdfLink } from './measures.js';
 
 const HH_FIELDS = ['head_name', 'group_code', 'address', 'id_number', 'phone', 'poverty_category', 'poverty_status',
   'causes', 'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'remark'];
@@ -92,6 +92,7 @@ export function FamilyFile({ id }) {
     <div class="actions">
       <a class="button primary" href=${`#/h/${id}/visit`}>记录走访</a>
       <a class="button" href=${`#/h/${id}/edit`}>编辑档案</a>
+      <${PdfLink} path=${`/api/v1/households/${id}.pdf`} label="打印（PDF）" />
     </div>
     <section class="card">
       <h2>家庭档案 ${waiting.has(id) ? html`<i class="tag wait">待同步</i>` : null}</h2>
