@@ -19,6 +19,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     MINQING_PWA_DIST=/app/pwa/dist
 
+# The family file PDF needs a CJK font: Noto Sans CJK (backend/measures/familyfile.py).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /app minqing
 
 # The package is installed editable from /app on purpose: backend.config.ROOT is the

@@ -90,6 +90,7 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.exports.router import router as exports
     from backend.households.router import router as households
     from backend.maps.router import router as maps
+    from backend.measures.router import router as measures
     from backend.orders.router import router as orders
     from backend.people.router import router as people
     from backend.records.router import router as schema
@@ -98,10 +99,12 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.sync.router import router as sync
     from backend.villagebase.router import router as village_base
 
+    # measures before households: its /households/{id}.pdf would else be read as an id
     return [
         sync,
         schema,
         conflicts,
+        measures,
         households,
         maps,
         people,

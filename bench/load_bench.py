@@ -309,7 +309,6 @@ class Phone:
             "poverty_status": rng.choice(["not_out", "out", "monitored"]),
             "causes": rng.sample(["illness", "no_funds", "no_skills", "disability"], 2),
             "income_per_head": rng.randint(2000, 9000),
-            "measures": ["养牛", "林下养鸡", "精扶贷"][: rng.randint(0, 3)],
         }
 
     def _member(self, hid: str) -> dict[str, Any]:

@@ -149,7 +149,6 @@ def seed(server: Server, n: int) -> None:
                     "id_number": idn,
                     "causes": ["illness"],
                     "income_per_head": 2500 + i % 5000,
-                    "measures": ["产业帮扶：养牛 2 头"],
                 },
                 "unset": [],
                 "delete": False,

@@ -91,7 +91,6 @@ def documents(rng: random.Random, n_households: int) -> list[dict]:
                     "poverty_status": rng.choice(["not_out", "out", "monitored"]),
                     "causes": rng.sample(["illness", "no_funds", "no_skills", "disability"], 2),
                     "income_per_head": rng.randint(2000, 9000),
-                    "measures": ["养牛", "林下养鸡", "精扶贷"][: rng.randint(0, 3)],
                     "remark": "因病致贫，需跟进医保报销" * rng.randint(0, 3),
                 },
             }

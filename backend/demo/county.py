@@ -157,6 +157,8 @@ class HouseholdDraft:
     id: str
     data: dict[str, Any]
     members: list[Person]
+    # 一户一策: the plan's words, made into measure records by backend/demo/measures.py
+    plan: list[str] = field(default_factory=list)
 
     @property
     def poor(self) -> bool:
@@ -249,10 +251,9 @@ def village_households(
             "pairing_cadre": rng.choice(v.cadres) if poor else None,
             "relocated": relocated,
             "relief_loan": relief_loan,
-            "measures": measures,
             "remark": rng.choice(vocab.HOUSEHOLD_REMARKS) if rng.random() < 0.15 else None,
         }
-        yield HouseholdDraft(make_uuid(rng), data, members)
+        yield HouseholdDraft(make_uuid(rng), data, members, measures)
 
 
 def member_data(household_id: str, p: Person) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from backend.auth.models import Role, User
 from backend.auth.passwords import hash_password
 from backend.auth.users import create_user
-from backend.demo import county as c, villagebase
+from backend.demo import county as c, measures as demo_measures, villagebase
 from backend.demo.load import Loader, Writer, bulk_connection, cyclic_gc_paused
 from backend.demo.maps import MapDraft, village_maps
 from backend.demo.orders import OrdersDemo
@@ -174,6 +174,7 @@ def _load_records(
     member_seq = first_seq + sum(v.households for v in villages)
     visits: list[tuple[str, dict[str, Any], datetime, str]] = []
     maps: list[tuple[MapDraft, str]] = []
+    homes: list[tuple[c.VillagePlan, list[c.HouseholdDraft]]] = []
     for v in villages:
         drafts = []
         for h in c.village_households(rng, v, ids):
@@ -189,6 +190,7 @@ def _load_records(
             (vid, data, when, v.code) for vid, data, when in c.village_visits(rng, v, drafts)
         ]
         maps += [(m, v.code) for m in village_maps(map_rng, v, drafts)]
+        homes.append((v, drafts))
     seq = member_seq
     for vid, data, _when, village in visits:
         loader.add(visit, vid, data, seq, village, user_ids.get(f"cadre_{village}"))
@@ -200,6 +202,7 @@ def _load_records(
         for eid, data in m.elements:
             loader.add(element, eid, data, seq, village, author)
             seq += 1
+    seq = demo_measures.load(loader, random.Random(rng.random()), homes, user_ids, seq)
     seq = villagebase.load(
         loader,
         random.Random(rng.getrandbits(64)),

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import StringConstraints
+from pydantic import model_validator
 from sqlalchemy import select
 from sqlmodel import Session, col
 
@@ -18,7 +18,6 @@ from backend.records.fields import (
     day,
     flag,
     integer,
-    json_list,
     ref,
     text,
 )
@@ -84,9 +83,18 @@ class HouseholdData(DataSchema):
     pairing_cadre: str | None = text("结对帮扶干部", 50)
     relocated: bool = flag("易地扶贫搬迁")
     relief_loan: bool = flag("精扶贷")
-    # 一户一策: the household's list of measures, one field (small, edited as a whole).
-    measures: list[Annotated[str, StringConstraints(max_length=100)]] = json_list("帮扶措施", 30)
     remark: str | None = text("备注", 1000, lines=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_measures_list(cls, data: Any) -> Any:
+        """一户一策 measures are records of their own (backend/measures, migration 0010).
+        A phone still on the old app sends its household's empty ``measures`` list with
+        every new household: it carries nothing, so it is let through rather than refuse
+        the household; a list with words in it is still refused (未知字段), never dropped."""
+        if isinstance(data, dict) and "measures" in data and not data["measures"]:
+            data = {k: v for k, v in data.items() if k != "measures"}
+        return data
 
 
 def group_in_village(session: Session, data: dict[str, Any], village_code: str) -> str | None:
@@ -135,7 +143,6 @@ HOUSEHOLD = declare(
             "pairing_cadre",
             "relocated",
             "relief_loan",
-            "measures",
             "remark",
         ),
     )

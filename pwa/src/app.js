@@ -11,6 +11,7 @@ import { SplitForm } from './ui/split.js';
 import { RecordForm } from './ui/records.js';
 import { VillageBase } from './ui/villagebase.js';
 import { Orders } from './ui/orders.js';
+import { MeasureForm } from './ui/measures.js';
 import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { MapScreen } from './map/entry.js';
@@ -41,6 +42,7 @@ const ROUTES = [
   [/^\/h\/([^/]+)\/edit$/, (id) => html`<${HouseholdForm} id=${id} />`],
   [/^\/h\/([^/]+)\/m\/([^/]+)$/, (id, m) => html`<${MemberForm} household=${id} id=${m} />`],
   [/^\/h\/([^/]+)\/split$/, (id) => html`<${SplitForm} household=${id} />`],
+  [/^\/h\/([^/]+)\/measure\/([^/]+)$/, (id, m) => html`<${MeasureForm} household=${id} id=${m} />`],
   [/^\/h\/([^/]+)\/visit$/, (id) => html`<${VisitForm} household=${id} />`],
   [/^\/h\/([^/]+)\/visit\/([^/]+)$/, (id, v) => html`<${VisitForm} household=${id} visit=${v} />`],
   [/^\/v\/([^/]+)\/orders((?:\/.*)?)$/, (v, rest) => html`<${Orders} village=${v} path=${rest.slice(1)} />`],

@@ -35,10 +35,12 @@ RECORD_TYPES = (
     "visit",
     "condition_map",
     "map_element",
+    "menu_item",
+    "measure",
     *BASE_TYPES,
     *ORDER_TYPES,
 )
-CADRE_TYPES = ("visit", "condition_map", "map_element", "indicator_value", *ORDER_TYPES)
+CADRE_TYPES = ("visit", "condition_map", "map_element", "measure", "indicator_value", *ORDER_TYPES)
 
 
 def _t(model: Any) -> Table:
@@ -154,14 +156,16 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
                 assert as_utc(r["occurred_at_corrected"]) == occurred
                 assert r["clock_skew_s"] == 0
     assert not history, "history rows without a record"
-    # Households first, then members, then visits, then maps, then 三单制's menus, orders
-    # and claims: 1..N without a gap.
+    # Households first, then members, then visits, then maps, then the menu and the
+    # measures (backend/demo/measures.py), the village base, 三单制's menus, orders and
+    # claims: 1..N without a gap.
     maps = sorted(seqs["condition_map"] + seqs["map_element"])
+    plans = seqs["menu_item"] + seqs["measure"]
     base = seqs["indicator"] + seqs["indicator_value"]  # the village base
     orders = [n for t in ORDER_TYPES for n in seqs[t]]
-    assert seqs["household"] + seqs["member"] + seqs["visit"] + maps + base + orders == list(
-        range(1, total + 1)
-    )
+    assert seqs["household"] + seqs["member"] + seqs[
+        "visit"
+    ] + maps + plans + base + orders == list(range(1, total + 1))
     counter = rows(engine, _t(ChangeCounter))
     assert counter == [{"id": 1, "value": total}]
 
@@ -227,21 +231,25 @@ def test_families_hang_together(demo: str) -> None:
             assert m["schooling"] == "in_school"
         if m["health"] in ("serious",):
             assert m["labour"] == "none"
+    plans: dict[str, list[str]] = defaultdict(list)
+    for m in rows(engine, REGISTRY["measure"].table):
+        assert households[m["household_id"]]["village_code"] == m["village_code"]
+        plans[m["household_id"]].append(m["title"])
     causes = Counter()
     for hid, h in households.items():
         if h["poverty_category"] == "non_poor":
             assert h["causes"] == []
-            assert h["measures"] == []
+            assert not plans[hid]
             assert h["pairing_cadre"] is None
             continue
         assert h["causes"]
-        assert h["measures"]
+        assert plans[hid]
         assert h["pairing_cadre"]
         causes[h["causes"][0]] += 1
         if h["causes"][0] == "illness":
             assert any(m["health"] != "healthy" for m in members[hid])
         if h["relief_loan"]:
-            assert any("精扶贷" in x for x in h["measures"])
+            assert any("精扶贷" in x for x in plans[hid])
     # DESIGN.md: illness 28%, labour without funds or skills 37%, other causes 35%.
     n = sum(causes.values())
     assert abs(causes["illness"] / n - 0.2808) < 0.08
@@ -359,7 +367,7 @@ def test_a_phone_pulls_the_demo_village_and_edits_it(demo: str) -> None:
             uv["village_code"] for uv in rows(engine, _t(UserVillage)) if uv["user_id"] == cadre1
         )
         expected = sum(
-            r["village_code"] in (village, c.COUNTY_CODE)  # and the county's indicators
+            r["village_code"] in (village, c.COUNTY_CODE)  # the county's menu, indicators
             for name in RECORD_TYPES
             for r in rows(engine, REGISTRY[name].table)
         )
@@ -472,3 +480,27 @@ def test_every_village_has_its_base_for_last_year_and_this(demo: str) -> None:
         if v["indicator_id"] == income and v["year"] == THIS_YEAR and v["value_number"] == 0
     ]
     assert shells, "an empty-shell village to find"
+
+
+def test_poor_households_have_measures_from_the_menu_some_late_some_done(demo: str) -> None:
+    engine = get_engine()
+    menu = {m["id"]: m for m in rows(engine, REGISTRY["menu_item"].table)}
+    assert len(menu) >= 30
+    assert {m["village_code"] for m in menu.values()} == {c.COUNTY_CODE}
+    measures = rows(engine, REGISTRY["measure"].table)
+    status = Counter(m["status"] for m in measures)
+    late = [
+        m
+        for m in measures
+        if m["due_on"] < c.TODAY.isoformat() and m["status"] in ("planned", "under_way")
+    ]
+    assert status["done"] > 0
+    assert status["dropped"] > 0
+    assert late
+    for m in measures:
+        item = menu[m["menu_item_id"]]  # every demo measure picks from the menu
+        assert m["title"].startswith(item["name"])
+        assert m["kind"] == item["kind"]
+        if m["status"] == "done":
+            assert m["result"]
+            assert m["done_on"] <= c.TODAY.isoformat()

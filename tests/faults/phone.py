@@ -33,7 +33,6 @@ HOUSEHOLD_EDITS: dict[str, list[Any]] = {
     "causes": [["illness"], ["no_skills"], ["illness", "no_funds"], []],
     "phone": ["13800000001", "13900000002", None],
     "remark": ["需跟进医保报销", "外出务工", "已落实帮扶措施", None],
-    "measures": [["养牛"], ["林下养鸡", "精扶贷"], []],
     "relocated": [True, False],
     "address": ["1组3号", "2组7号", None],
 }

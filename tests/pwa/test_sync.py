@@ -279,33 +279,33 @@ def test_rejected_op_retried_after_an_edit(
     phone.open()
     phone.login("cadre_a")
     phone.wait_synced()
-    long_measure = "发展产业" * 30  # 120 characters: the server allows 100 a measure
+    long_remark = "发展产业" * 251  # 1,004 characters: the server allows 1,000 a remark
     # This app refuses such a value before the outbox; an op saved by an older version of it
     # (or one the server has come to refuse since) is queued here as that version queued it.
     phone.idb(
         """const tx = db.transaction('outbox', 'readwrite');
         await req(tx.objectStore('outbox').put({
             op_id: crypto.randomUUID(), type: 'household', id: arg.id, base_version: 1,
-            set: { measures: arg.measures }, unset: [], delete: false,
+            set: { remark: arg.remark }, unset: [], delete: false,
             recorded_at: new Date().toISOString(), state: 'pending', error: null }));""",
-        {"id": hid, "measures": ["养牛 2 头", long_measure]},
+        {"id": hid, "remark": long_remark},
     )
     phone.sync()
     phone.page.wait_for_selector("[data-testid=rejected]")
     phone.go("/outbox")
-    assert "100" in (phone.page.text_content("[data-testid=rejected-list]") or "")
+    assert "1000" in (phone.page.text_content("[data-testid=rejected-list]") or "")
     phone.page.click("text=去修改")
-    phone.page.wait_for_selector("textarea[name=measures]")
-    phone.page.fill("textarea[name=measures]", "养牛 2 头\n发展产业：种茶 3 亩")
+    phone.page.wait_for_selector("textarea[name=remark]")
+    phone.page.fill("textarea[name=remark]", "发展产业：种茶 3 亩")
     phone.page.click("button:has-text('保存')")
     phone.page.wait_for_selector("text=已保存")
     assert [o["state"] for o in phone.outbox()] == ["pending"]
     phone.sync()
     phone.wait_pending(0)
     expect(phone.page.locator("[data-testid=rejected]")).to_have_count(0)
-    row = db_rows("SELECT measures, version FROM household WHERE id = :id", id=hid)[0]
+    row = db_rows("SELECT remark, version FROM household WHERE id = :id", id=hid)[0]
     assert row["version"] == 2
-    assert "种茶" in str(row["measures"])
+    assert "种茶" in str(row["remark"])
 
 
 def test_a_village_taken_from_the_cadre_leaves_the_phone_whole_maps_included(

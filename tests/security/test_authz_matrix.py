@@ -317,6 +317,30 @@ CASES: list[Case] = [
             + [Variant(f"/api/v1/households/{w.ids['member']['a']}", target=Target(NOWHERE))]
         ),
     ),
+    # the printable family file (backend/measures): one household, or a whole village
+    Case(
+        "GET",
+        "/api/v1/households/{household_id}.pdf",
+        "any",
+        lambda w, a: _objects(w, lambda i: f"/api/v1/households/{i}.pdf", w.ids["household"]),
+    ),
+    Case(
+        "GET",
+        "/api/v1/villages/{village_code}/households.pdf",
+        "any",
+        lambda w, a: (
+            _objects(w, lambda i: f"/api/v1/villages/{i}/households.pdf", w.codes)[:-1]
+            + [Variant("/api/v1/villages/520623999999/households.pdf", target=Target(NOWHERE))]
+        ),
+    ),
+    *[
+        Case("GET", path, "reviewer", lambda w, a, path=path: _township_filters(w, path))
+        for path in (
+            "/api/v1/measures/report",
+            "/api/v1/measures/report.csv",
+            "/api/v1/measures/report.xlsx",
+        )
+    ],
     Case(
         "GET",
         "/api/v1/records/{type_name}/{record_id}/changes",

@@ -26,9 +26,9 @@ FIELDS = {
     "income_per_head": lambda v: 1000 * v,
     "address": lambda v: f"茅坡村{v}组",
     "poverty_status": lambda v: ["out", "monitored", "out", "monitored"][v % 4],
-    "measures": lambda v: [f"措施{v}"],
+    "causes": lambda v: [["illness"], ["no_skills"], ["no_funds", "other"], []][v % 4],
 }
-BASE = {"income_per_head": 0, "address": "原址", "poverty_status": "not_out", "measures": []}
+BASE = {"income_per_head": 0, "address": "原址", "poverty_status": "not_out", "causes": ["other"]}
 
 edit = st.tuples(
     st.integers(0, 2),  # phone

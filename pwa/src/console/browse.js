@@ -6,6 +6,7 @@ import { html, Select } from '../ui/common.js';
 import { useApp } from '../state.js';
 import { choices, label, show } from '../schema.js';
 import { cached, Device, Failure, get, Person, townships, useApi, useNames, villageName, when } from './data.js';
+import { PdfLink } from '../ui/measures.js';
 
 const ZERO = { households: 0, not_out: 0, out: 0, monitored: 0, members: 0, visits: 0 };
 const KEYS = Object.keys(ZERO);
@@ -74,7 +75,8 @@ export function Browse({ township, village, group }) {
       }
       table = html`<${CountTable} rows=${rows} since=${counts.data.since}
         total=${{ name: `${v?.name || village} 合计`, counts: s.v.get(village) || ZERO }} />
-        <div class="actions"><a class="button" href=${`#/console/browse/v/${village}/g/all`}>全村所有户</a></div>`;
+        <div class="actions"><a class="button" href=${`#/console/browse/v/${village}/g/all`}>全村所有户</a>
+          <${PdfLink} path=${`/api/v1/villages/${village}/households.pdf`} label="打印全村家庭档案（PDF）" /></div>`;
     } else if (township) {
       const rows = villages
         .filter((v) => v.township_code === township)
@@ -160,7 +162,7 @@ function HouseholdList({ q, village, group }) {
 // ── one household's whole file ────────────────────────────────────────────────────────────
 
 const HH_FIELDS = ['head_name', 'address', 'id_number', 'phone', 'poverty_category', 'poverty_status', 'causes',
-  'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'measures', 'remark'];
+  'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'remark'];
 const OP = { create: '新建', update: '修改', delete: '删除', resolve: '审核处理冲突' };
 
 // What a version changed, old → new (from the record's trail); the field names alone while
@@ -188,6 +190,7 @@ export function HouseholdView({ id, user }) {
   const g = v?.groups.find((x) => x.code === d.group_code);
   return html`<${Crumbs} villages=${villages} village=${d.village_code} group=${d.group_code || NO_GROUP} />
     <section class="card" data-testid="household-file">
+      <${PdfLink} path=${`/api/v1/households/${id}.pdf`} />
       <h2>${d.head_name} 户 <span class="sub">第 ${f.household.version} 版</span>
         ${f.household.has_conflict ? html`<a class="tag bad" href="#/console/conflicts">有冲突待审核</a>` : null}</h2>
       <dl class="facts">

@@ -9,9 +9,10 @@ import { refreshCounts } from '../sync.js';
 import { MapCard } from './mapcard.js';
 import { OtherRecords } from './records.js';
 import { Notices } from './notices.js';
+import { MeasurePlan, PdfLink } from './measures.js';
 
 const HH_FIELDS = ['head_name', 'group_code', 'address', 'id_number', 'phone', 'poverty_category', 'poverty_status',
-  'causes', 'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'measures', 'remark'];
+  'causes', 'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'remark'];
 export const MEMBER_FIELDS = ['name', 'relation', 'sex', 'id_number', 'birth_date', 'health', 'labour', 'schooling',
   'status', 'left_on', 'left_reason'];
 const resident = (m) => (m.data.status || 'resident') === 'resident';
@@ -91,6 +92,7 @@ export function FamilyFile({ id }) {
     <div class="actions">
       <a class="button primary" href=${`#/h/${id}/visit`}>记录走访</a>
       <a class="button" href=${`#/h/${id}/edit`}>编辑档案</a>
+      <${PdfLink} path=${`/api/v1/households/${id}.pdf`} label="打印（PDF）" />
     </div>
     <section class="card">
       <h2>家庭档案 ${waiting.has(id) ? html`<i class="tag wait">待同步</i>` : null}</h2>
@@ -101,6 +103,7 @@ export function FamilyFile({ id }) {
         )}
       </dl>
     </section>
+    <${MeasurePlan} household=${id} />
     <${MapCard} household=${rec} />
     <${OtherRecords} parentType="household" parentId=${id} back=${'/h/' + id} />
     <section class="card">
@@ -175,7 +178,7 @@ export function HouseholdForm({ id, village, group }) {
       };
     }
     const rec = await getRecord('household', id);
-    return { v: { ...rec.data, measures: rec.data.measures || [] }, villages, before: rec.data };
+    return { v: rec.data, villages, before: rec.data };
   }, [id]);
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);
@@ -190,7 +193,6 @@ export function HouseholdForm({ id, village, group }) {
     for (const k of HH_FIELDS) out[k] = blankToNull(v[k]);
     out.village_code = v.village_code;
     out.causes = v.causes || [];
-    out.measures = (v.measures || []).map((m) => m.trim()).filter(Boolean);
     out.income_per_head = num(out.income_per_head);
     setBusy(true);
     const rid = id || makeUuid();
@@ -216,10 +218,6 @@ export function HouseholdForm({ id, village, group }) {
       <${F} type="household" name="pairing_cadre" errors=${errors}><${Text} name="pairing_cadre" value=${v.pairing_cadre} onInput=${fv('pairing_cadre')} /><//>
       <${Toggle} label=${label('household', 'relocated')} value=${v.relocated} onChange=${fv('relocated')} />
       <${Toggle} label=${label('household', 'relief_loan')} value=${v.relief_loan} onChange=${fv('relief_loan')} />
-      <${F} type="household" name="measures" errors=${errors}>
-        <span class="hint">一户一策，每行一项</span>
-        <${Area} name="measures" value=${(v.measures || []).join('\n')} onInput=${(x) => fv('measures')(x.split('\n'))} />
-      <//>
       <${F} type="household" name="remark" errors=${errors}><${Area} name="remark" value=${v.remark} onInput=${fv('remark')} /><//>
       <button class="primary" type="submit" disabled=${busy}>保存</button>
     </form>`;

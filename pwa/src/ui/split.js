@@ -35,7 +35,6 @@ export function splitPlan(rec, members, chosen, headId, on, newId) {
     id_number: head.data.id_number || null,
     phone: null,
     income_per_head: null,
-    measures: [],
     remark: `由 ${d.head_name} 户分出`,
   });
   const out = [['household', newId, house]];

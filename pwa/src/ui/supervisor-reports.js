@@ -8,6 +8,7 @@ import { shortTime } from '../schema.js';
 import { cachedReport, fetchReport, why } from '../supervision/data.js';
 import { VillageBaseReports } from './villagebase-reports.js';
 import { ORDERS_REPORT, OrdersReport } from './orders-report.js';
+import { MeasureReport } from './measures-report.js';
 
 const CHARTS = [
   ['/api/v1/reports/spot-checks.svg', '电话抽查结果（各乡镇 · 按月）'],
@@ -95,5 +96,6 @@ export function Reports() {
     <${Recall} owner=${owner} />
     <${VillageBaseReports} owner=${owner} />
     <${OrdersReport} st=${useReport(owner, ORDERS_REPORT)} />
+    <${MeasureReport} owner=${owner} />
     ${CHARTS.map(([path, title]) => html`<${Chart} key=${path} owner=${owner} path=${path} title=${title} />`)}`;
 }
