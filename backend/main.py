@@ -89,6 +89,7 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.conflicts.router import router as conflicts
     from backend.exports.router import router as exports
     from backend.households.router import router as households
+    from backend.loans.router import router as loans
     from backend.maps.router import router as maps
     from backend.people.router import router as people
     from backend.records.router import router as schema
@@ -96,4 +97,4 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.supervision.router import router as supervision
     from backend.sync.router import router as sync
 
-    return [sync, schema, conflicts, households, maps, people, supervision, reports, exports]
+    return [sync, schema, conflicts, households, maps, people, supervision, reports, exports, loans]
