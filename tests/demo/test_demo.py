@@ -27,8 +27,16 @@ from backend.timeutil import as_utc
 
 VILLAGES = 8
 SEED = 7
-RECORD_TYPES = ("household", "member", "visit", "condition_map", "map_element")
-CADRE_TYPES = ("visit", "condition_map", "map_element")
+RECORD_TYPES = (
+    "household",
+    "member",
+    "visit",
+    "condition_map",
+    "map_element",
+    "loan",
+    "loan_dividend",
+)
+CADRE_TYPES = ("visit", "condition_map", "map_element", "loan", "loan_dividend")
 
 
 def _t(model: Any) -> Table:
@@ -144,7 +152,9 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
     assert not history, "history rows without a record"
     # Households first, then members, then visits, then maps: 1..N without a gap.
     maps = sorted(seqs["condition_map"] + seqs["map_element"])
-    assert seqs["household"] + seqs["member"] + seqs["visit"] + maps == list(range(1, total + 1))
+    loans = sorted(seqs["loan"] + seqs["loan_dividend"])  # each loan followed by its dividends
+    in_order = seqs["household"] + seqs["member"] + seqs["visit"] + maps + loans
+    assert in_order == list(range(1, total + 1))
     counter = rows(engine, _t(ChangeCounter))
     assert counter == [{"id": 1, "value": total}]
 
