@@ -35,6 +35,7 @@ RECORD_TYPES = (
     "map_element",
     "loan",
     "loan_dividend",
+    "policy",
 )
 CADRE_TYPES = ("visit", "condition_map", "map_element", "loan", "loan_dividend")
 
@@ -153,7 +154,7 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
     # Households first, then members, then visits, then maps: 1..N without a gap.
     maps = sorted(seqs["condition_map"] + seqs["map_element"])
     loans = sorted(seqs["loan"] + seqs["loan_dividend"])  # each loan followed by its dividends
-    in_order = seqs["household"] + seqs["member"] + seqs["visit"] + maps + loans
+    in_order = seqs["household"] + seqs["member"] + seqs["visit"] + maps + loans + seqs["policy"]
     assert in_order == list(range(1, total + 1))
     counter = rows(engine, _t(ChangeCounter))
     assert counter == [{"id": 1, "value": total}]
@@ -351,8 +352,9 @@ def test_a_phone_pulls_the_demo_village_and_edits_it(demo: str) -> None:
         village = next(
             uv["village_code"] for uv in rows(engine, _t(UserVillage)) if uv["user_id"] == cadre1
         )
+        # the village's records and the county's policy book
         expected = sum(
-            r["village_code"] == village
+            r["village_code"] in (village, c.COUNTY_CODE)
             for name in RECORD_TYPES
             for r in rows(engine, REGISTRY[name].table)
         )
