@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _domain_routers() -> list:  # type: ignore[type-arg]
     """Routers of the record domains, imported here so the order of mounting is one list."""
     from backend.conflicts.router import router as conflicts
+    from backend.countywide.router import router as countywide
     from backend.exports.router import router as exports
     from backend.households.router import router as households
     from backend.loans.router import router as loans
@@ -97,4 +98,16 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.supervision.router import router as supervision
     from backend.sync.router import router as sync
 
-    return [sync, schema, conflicts, households, maps, people, supervision, reports, exports, loans]
+    return [
+        sync,
+        schema,
+        conflicts,
+        households,
+        maps,
+        people,
+        supervision,
+        reports,
+        exports,
+        loans,
+        countywide,
+    ]
