@@ -6,6 +6,7 @@ import { html, Header } from './common.js';
 import { useApp } from '../state.js';
 import { shortTime } from '../schema.js';
 import { cachedReport, fetchReport, why } from '../supervision/data.js';
+import { LoanReport } from './loan-report.js';
 
 const CHARTS = [
   ['/api/v1/reports/spot-checks.svg', '电话抽查结果（各乡镇 · 按月）'],
@@ -16,7 +17,7 @@ const CHARTS = [
 const RECALL = '/api/v1/reports/recall';
 
 // A report as last read, then as the server has it now.
-function useReport(owner, path) {
+export function useReport(owner, path) {
   const { syncs } = useApp();
   const [st, set] = useState({ body: undefined, at: null, error: '' });
   useEffect(() => {
@@ -37,7 +38,7 @@ function useReport(owner, path) {
   return st;
 }
 
-function When({ st }) {
+export function When({ st }) {
   if (!st.error) return null;
   return html`<p class="sv-note">${st.error}${st.at ? `（${shortTime(st.at)} 读取）` : ''}</p>`;
 }
@@ -91,5 +92,6 @@ export function Reports() {
   const owner = useApp().user.username;
   return html`<${Header} title="统计报表" back="/sv" />
     <${Recall} owner=${owner} />
+    <${LoanReport} owner=${owner} />
     ${CHARTS.map(([path, title]) => html`<${Chart} key=${path} owner=${owner} path=${path} title=${title} />`)}`;
 }
