@@ -14,7 +14,7 @@ import { getRecord, villageRecords } from '../store.js';
 import { choices, entry, label, show } from '../schema.js';
 
 const TYPE = 'policy';
-const SHOWN = 60; // rows drawn at once; the rest are counted ("还有 N 条")
+const SHOWN = 30; // rows drawn at once (a screen shows eight); the rest are counted ("还有 N 条")
 const TEXT = ['standard', 'eligible', 'how_to_apply', 'contact', 'source'];
 const collator = new Intl.Collator('zh-CN');
 
@@ -24,20 +24,18 @@ async function book() {
   // county-wide records are filed under no village (sync.js)
   const rows = (await villageRecords(TYPE, '')).filter((r) => !r.deleted && r.data);
   return rows
-    .map((r) => ({
-      id: r.id,
-      d: r.data,
-      hay: [r.data.title, ...TEXT.map((f) => r.data[f])].filter(Boolean).join('\n').toLowerCase(),
-    }))
+    .map((r) => {
+      const text = TEXT.map((f) => r.data[f]).filter(Boolean).join(' ');
+      const lower = text.toLowerCase();
+      return { id: r.id, d: r.data, text, lower, hay: (r.data.title || '').toLowerCase() + '\n' + lower };
+    })
     .sort((a, b) => (order[a.d.category] ?? 99) - (order[b.d.category] ?? 99) || collator.compare(a.d.title, b.d.title));
 }
 
 const terms = (q) => q.toLowerCase().split(/\s+/).filter(Boolean);
 
 // A few words around the first place the text holds a term: why the policy matched.
-function snippet(p, ts) {
-  const text = TEXT.map((f) => p.d[f]).filter(Boolean).join(' ');
-  const lower = text.toLowerCase();
+function snippet({ text, lower }, ts) {
   const at = ts.length ? Math.min(...ts.map((t) => lower.indexOf(t)).filter((i) => i >= 0)) : 0;
   const from = Number.isFinite(at) ? Math.max(0, at - 10) : 0;
   return (from ? '…' : '') + text.slice(from, from + 40) + (text.length > from + 40 ? '…' : '');
