@@ -57,6 +57,18 @@ def _enterprise(loan: dict[str, Any]) -> str:
     return LOAN_USE.labels["own_project"] if loan["use"] == "own_project" else NO_ENTERPRISE
 
 
+def _place(loan: dict[str, Any], geo: Geography) -> dict[str, Any]:
+    """The fields of LoanPlace for a loan row."""
+    return {
+        "loan_id": loan["id"],
+        "household_id": loan["household_id"],
+        "head_name": loan["head_name"],
+        "village_code": loan["village_code"],
+        "village_name": geo.villages[loan["village_code"]][0],
+        "pooled_into": loan["pooled_into"],
+    }
+
+
 def loan_report(
     session: Session,
     caller: Caller,
@@ -115,12 +127,7 @@ def loan_report(
         elif left <= days:
             maturing.append(
                 MaturingLoan(
-                    loan_id=loan["id"],
-                    household_id=loan["household_id"],
-                    head_name=loan["head_name"],
-                    village_code=loan["village_code"],
-                    village_name=geo.villages[loan["village_code"]][0],
-                    pooled_into=loan["pooled_into"],
+                    **_place(loan, geo),
                     amount=loan["amount"],
                     lent_on=lent_on,
                     matures_on=due,
@@ -143,13 +150,8 @@ def loan_report(
         e["overdue_amount"] += d["amount"] or 0
         overdue.append(
             OverdueDividend(
+                **_place(loan, geo),
                 dividend_id=d["id"],
-                loan_id=loan["id"],
-                household_id=loan["household_id"],
-                head_name=loan["head_name"],
-                village_code=loan["village_code"],
-                village_name=geo.villages[loan["village_code"]][0],
-                pooled_into=loan["pooled_into"],
                 payee=d["payee"],
                 year=d["year"],
                 due_on=due_on,

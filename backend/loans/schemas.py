@@ -30,14 +30,19 @@ class EnterpriseTotals(BaseModel):
     overdue_amount: int
 
 
-class OverdueDividend(BaseModel):
-    dividend_id: str
+class LoanPlace(BaseModel):
+    """Whose loan, where, pooled into what: what a list row names it by."""
+
     loan_id: str
     household_id: str
     head_name: str
     village_code: str
     village_name: str
     pooled_into: str | None
+
+
+class OverdueDividend(LoanPlace):
+    dividend_id: str
     payee: str
     year: int | None
     due_on: date
@@ -45,13 +50,7 @@ class OverdueDividend(BaseModel):
     days_overdue: int
 
 
-class MaturingLoan(BaseModel):
-    loan_id: str
-    household_id: str
-    head_name: str
-    village_code: str
-    village_name: str
-    pooled_into: str | None
+class MaturingLoan(LoanPlace):
     amount: int | None
     lent_on: date
     matures_on: date

@@ -76,8 +76,10 @@ def test_the_admin_writes_a_policy_and_a_cadre_finds_it_offline(
     page.fill("textarea[name=standard]", "每生每学年补助 3500 元，分春秋两季发放")
     page.click("[data-testid=cw-save]")
     expect(page.locator("[data-testid=cw-verdict]")).to_contain_text("冲突审核")
-    [conflict] = db_rows("SELECT type, record_id, status FROM record_conflict")
+    [conflict] = db_rows("SELECT id, type, record_id, status FROM record_conflict")
     assert (conflict["type"], conflict["record_id"], conflict["status"]) == ("policy", pid, "open")
+    link = page.locator("[data-testid=cw-verdict] a")
+    expect(link).to_have_attribute("href", f"#/console/conflicts/{conflict['id']}")
 
     # a cadre's phone gets the book with its next sync, then searches it with no signal
     phone = phones(server, "cadre")
@@ -108,3 +110,16 @@ def test_the_admin_writes_a_policy_and_a_cadre_finds_it_offline(
     # back to the search as it was
     p.click("a.back")
     expect(p.locator("[data-testid=policy-search]")).to_have_value("春秋两季")
+
+    # a supervisor reads the county's records in the console, and can change none of them
+    server.start()
+    sup = phones(server, "sup")
+    sup.open()
+    sup.login("super_county")
+    sup.go("/console/county/policy")
+    expect(sup.page.locator("[data-testid=cw-row]")).to_have_count(4)
+    expect(sup.page.locator("[data-testid=cw-new]")).to_have_count(0)
+    sup.page.locator("[data-testid=cw-row]", has_text="雨露计划").click()
+    expect(sup.page.locator("[data-testid=cw-form] input[name=title]")).to_be_disabled()
+    expect(sup.page.locator("[data-testid=cw-save]")).to_have_count(0)
+    expect(sup.page.locator("[data-testid=cw-form]")).to_contain_text("只读")

@@ -34,7 +34,7 @@ function verdict(r) {
     case 'merged':
       return ['ok', `已保存${v}：他人在此期间改过其他内容，已一并保留。`];
     case 'conflict':
-      return ['warn', `已保存${v}，但与他人同时改了同一内容：暂以较晚的修改为准，两种写法都已留存，请到“冲突审核”处理。`];
+      return ['warn', `已保存${v}，但与他人同时改了同一内容：暂以较晚的修改为准，两种写法都已留存，请到“冲突审核”处理。`, r.conflict_id];
     case 'duplicate':
       return ['ok', `这次修改服务器已收到过${v}，没有重复保存。`];
     default:
@@ -187,7 +187,11 @@ function CountyForm({ user, type, id }) {
               <${FieldInput} type=${type} f=${f} value=${value(f)} set=${set(f)} disabled=${!writable} />
             <//>`,
       )}
-      ${said ? html`<p class=${'cw-verdict ' + said[0]} role="status" data-testid="cw-verdict">${said[1]}</p>` : null}
+      ${said
+        ? html`<p class=${'cw-verdict ' + said[0]} role="status" data-testid="cw-verdict">
+            ${said[1]} ${said[2] ? html`<a href=${'#/console/conflicts/' + said[2]}>去处理</a>` : null}
+          </p>`
+        : null}
       ${writable
         ? html`<div class="actions">
             <button class="primary" type="submit" disabled=${busy} data-testid="cw-save">${busy ? '正在保存…' : '保存'}</button>
