@@ -32,6 +32,12 @@ def test_the_admin_writes_a_policy_and_a_cadre_finds_it_offline(
             ]
         ],
     )
+    # a cadre's phone holds the book as it was
+    phone = phones(server, "cadre")
+    phone.open()
+    phone.login("cadre_c")
+    phone.wait_controlled()
+    phone.wait_synced()
     desk = phones(server, "admin")
     desk.open()
     desk.login("admin")
@@ -81,12 +87,12 @@ def test_the_admin_writes_a_policy_and_a_cadre_finds_it_offline(
     link = page.locator("[data-testid=cw-verdict] a")
     expect(link).to_have_attribute("href", f"#/console/conflicts/{conflict['id']}")
 
-    # a cadre's phone gets the book with its next sync, then searches it with no signal
-    phone = phones(server, "cadre")
-    phone.open()
-    phone.login("cadre_c")
-    phone.wait_controlled()
-    phone.wait_synced()
+    # the cadre's phone gets the new policy and its edits with its next sync, then searches
+    # the book with no signal
+    held = "return (await req(db.transaction('records').objectStore('records').index('village').getAll(['policy', '']))).length;"
+    assert phone.idb(held) == 3
+    phone.sync()
+    assert phone.idb(held) == 4
     server.kill()
     p = phone.page
     phone.go("/")
