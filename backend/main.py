@@ -87,8 +87,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _domain_routers() -> list:  # type: ignore[type-arg]
     """Routers of the record domains, imported here so the order of mounting is one list."""
     from backend.conflicts.router import router as conflicts
+    from backend.countywide.router import router as countywide
     from backend.exports.router import router as exports
     from backend.households.router import router as households
+    from backend.loans.router import router as loans
     from backend.maps.router import router as maps
     from backend.measures.router import router as measures
     from backend.orders.router import router as orders
@@ -113,4 +115,6 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
         exports,
         village_base,
         orders,
+        loans,
+        countywide,
     ]

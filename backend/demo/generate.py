@@ -24,9 +24,11 @@ from backend.auth.passwords import hash_password
 from backend.auth.users import create_user
 from backend.demo import county as c, measures as demo_measures, villagebase
 from backend.demo.load import Loader, Writer, bulk_connection, cyclic_gc_paused
+from backend.demo.loans import load_loans
 from backend.demo.maps import MapDraft, village_maps
 from backend.demo.orders import OrdersDemo
 from backend.demo.people import IdNumbers, mobile
+from backend.demo.policies import load_policies
 from backend.geo.models import County, Township, Village, VillagerGroup
 from backend.records.registry import REGISTRY
 from backend.tables import CHANGE_COUNTER as _COUNTER
@@ -268,4 +270,6 @@ def build_demo(engine: Engine, *, seed: int, villages: int = 310, reset: bool = 
             )
         finally:
             writer.close()
+    last = load_loans(engine, seed, user_ids, last + 1, counts)
+    last = load_policies(engine, seed, user_ids, last + 1, counts)
     return _summary(townships, counts, len(user_ids), last)

@@ -12,6 +12,7 @@ import { RecordForm } from './ui/records.js';
 import { VillageBase } from './ui/villagebase.js';
 import { Orders } from './ui/orders.js';
 import { MeasureForm } from './ui/measures.js';
+import { Policies } from './ui/policies.js';
 import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { MapScreen } from './map/entry.js';
@@ -50,6 +51,7 @@ const ROUTES = [
   [/^\/v\/([^/]+)\/g\/([^/]+)\/map\/([^/]+)$/, (v, g, h) => html`<${MapScreen} village=${v} group=${g} household=${h} />`],
   // any declared type without a screen of its own, from its schema (ui/records.js)
   [/^\/r\/([a-z_]+)\/([^/?]+)(?:\?(.*))?$/, (t, id, q) => html`<${RecordForm} type=${t} id=${id} query=${q} />`],
+  [/^\/p(\/[^/?]+|)(\?.*|)$/, (id, q) => html`<${Policies} id=${id.slice(1)} query=${q.slice(1)} />`], // 口袋书 (ui/policies.js)
   [/^\/outbox$/, () => html`<${Outbox} />`],
   [/^\/settings$/, () => html`<${Settings} />`],
   // the county console (admins, supervisors), loaded on first use

@@ -39,8 +39,20 @@ RECORD_TYPES = (
     "measure",
     *BASE_TYPES,
     *ORDER_TYPES,
+    "loan",
+    "loan_dividend",
+    "policy",
 )
-CADRE_TYPES = ("visit", "condition_map", "map_element", "measure", "indicator_value", *ORDER_TYPES)
+CADRE_TYPES = (
+    "visit",
+    "condition_map",
+    "map_element",
+    "measure",
+    "indicator_value",
+    *ORDER_TYPES,
+    "loan",
+    "loan_dividend",
+)
 
 
 def _t(model: Any) -> Table:
@@ -163,9 +175,9 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
     plans = seqs["menu_item"] + seqs["measure"]
     base = seqs["indicator"] + seqs["indicator_value"]  # the village base
     orders = [n for t in ORDER_TYPES for n in seqs[t]]
-    assert seqs["household"] + seqs["member"] + seqs[
-        "visit"
-    ] + maps + plans + base + orders == list(range(1, total + 1))
+    loans = sorted(seqs["loan"] + seqs["loan_dividend"])  # each loan followed by its dividends
+    in_order = seqs["household"] + seqs["member"] + seqs["visit"] + maps + plans + base + orders
+    assert in_order + loans + seqs["policy"] == list(range(1, total + 1))
     counter = rows(engine, _t(ChangeCounter))
     assert counter == [{"id": 1, "value": total}]
 
@@ -366,6 +378,7 @@ def test_a_phone_pulls_the_demo_village_and_edits_it(demo: str) -> None:
         village = next(
             uv["village_code"] for uv in rows(engine, _t(UserVillage)) if uv["user_id"] == cadre1
         )
+        # the village's records and the county's policy book
         expected = sum(
             r["village_code"] in (village, c.COUNTY_CODE)  # the county's menu, indicators
             for name in RECORD_TYPES

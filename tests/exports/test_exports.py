@@ -231,7 +231,7 @@ def test_xlsx_contents_and_masking(client, county: County, records) -> None:
     # (the others in the order their domains were imported: not fixed)
     assert wb.sheetnames[:4] == ["农户", "家庭成员", "走访记录", "电话抽查"]
     others = {"帮扶措施", "政策", "小康信息库指标", "小康信息库指标值", "支部服务项目", "群众点单"}
-    assert others | {"党员接单", "扶贫套餐"} <= set(wb.sheetnames[4:])
+    assert others | {"党员接单", "扶贫套餐", "精扶贷", "分红"} <= set(wb.sheetnames[4:])
     ids = [r[5] for r in wb["农户"].iter_rows(min_row=2, values_only=True)]
     assert ID_HEAD in ids
     members = list(wb["家庭成员"].iter_rows(min_row=2, values_only=True))

@@ -406,6 +406,32 @@ CASES: list[Case] = [
             "/api/v1/reports/orders",
         )
     ],
+    Case(
+        "GET",
+        "/api/v1/loans/report",
+        "reviewer",
+        lambda w, a: (
+            _township_filters(w, "/api/v1/loans/report")
+            + [
+                Variant(
+                    "/api/v1/loans/report",
+                    {"params": {"village_code": w.codes[v]}},
+                    Target(frozenset(v)),
+                )
+                for v in VILLAGES
+            ]
+        ),
+    ),
+    Case(
+        "GET",
+        "/api/v1/county-records/{type_name}",
+        "any",
+        lambda w, a: [
+            Variant("/api/v1/county-records/policy"),
+            # a type filed under villages is not the county's own
+            Variant("/api/v1/county-records/household", target=Target(NOWHERE)),
+        ],
+    ),
     Case("GET", "/api/v1/exports/all.xlsx", "reviewer", _exports("/api/v1/exports/all.xlsx", True)),
     *[
         Case(

@@ -11,6 +11,7 @@ import { People, PersonView } from './people.js';
 import { Health } from './health.js';
 import { Exports } from './exports.js';
 import { Overview } from './overview.js';
+import { CountyRecords } from './countywide.js';
 import './console.css';
 
 const SECTIONS = [
@@ -20,6 +21,7 @@ const SECTIONS = [
   ['people', '人员与设备', 'admin'],
   ['health', '同步状况', null],
   ['exports', '数据导出', null],
+  ['county', '全县资料', null], // county-wide types: policies, indicators, the menu (countywide.js)
 ];
 
 function view(parts, user) {
@@ -40,6 +42,8 @@ function view(parts, user) {
       return html`<${Health} user=${user} />`;
     case 'exports':
       return html`<${Exports} user=${user} />`;
+    case 'county':
+      return html`<${CountyRecords} user=${user} type=${a} id=${b} />`;
     default:
       return html`<p class="empty">页面不存在。<a href="#/console">回管理台</a></p>`;
   }

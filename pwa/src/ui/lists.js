@@ -24,6 +24,7 @@ export function Home() {
     ${s.rejected
       ? html`<a class="banner warn" href="#/outbox">有 ${s.rejected} 条修改未被服务器接受，点此处理</a>`
       : null}
+    ${cadre ? html`<a class="banner policy-entry" href="#/p" data-testid="policy-link">政策口袋书 · 查政策 ›</a>` : null}
     ${canSupervise(s.user)
       ? html`<a class="banner sv-entry" href="#/sv" data-testid="sv-link">督查 · 电话抽查驻村干部 ›</a>`
       : null}

@@ -54,6 +54,35 @@ export function OtherRecords({ parentType, parentId, back }) {
   );
 }
 
+// The data a form's typed values make: numbers as numbers, lines as a list, blanks as null;
+// ``value(f)`` what is on screen, ``was`` the record as it stood (fields not typed kept).
+export function typedValues(e, value, was = {}) {
+  const data = { ...was };
+  for (const f of Object.keys(e.schema.properties)) {
+    const kind = inputOf(e, f);
+    const v = value(f);
+    if (kind === 'number') data[f] = num(v);
+    else if (kind === 'lines') data[f] = (Array.isArray(v) ? v : String(v || '').split('\n')).map((x) => x.trim()).filter(Boolean);
+    else if (kind === 'text' || kind === 'area' || kind === 'date') data[f] = blankToNull(v);
+    else if (kind) data[f] = v;
+  }
+  return data;
+}
+
+// One field's input, chosen by how the schema types it.
+export function FieldInput({ type, f, value: v, set, disabled }) {
+  const e = entry(type);
+  const kind = inputOf(e, f);
+  const d = { disabled };
+  if (kind === 'choice') return html`<${Select} name=${f} type=${type} field=${f} value=${v} blank=${[].concat(e.schema.properties[f].type).includes('null')} onChange=${set} ...${d} />`;
+  if (kind === 'checks') return html`<${Checks} type=${type} field=${f} value=${v || []} onChange=${set} />`;
+  if (kind === 'lines') return html`<${Area} name=${f} value=${Array.isArray(v) ? v.join('\n') : v || ''} onInput=${set} ...${d} />`;
+  if (kind === 'area') return html`<${Area} name=${f} value=${v} onInput=${set} ...${d} />`;
+  if (kind === 'number') return html`<${Text} name=${f} type="number" inputmode="decimal" value=${v} onInput=${set} ...${d} />`;
+  if (kind === 'date') return html`<${Text} name=${f} type="date" value=${v} onInput=${set} ...${d} />`;
+  return html`<${Text} name=${f} value=${v} onInput=${set} ...${d} />`;
+}
+
 export function RecordForm({ type, id, query }) {
   const e = entry(type);
   const params = new URLSearchParams(query || '');
@@ -74,15 +103,7 @@ export function RecordForm({ type, id, query }) {
   async function submit(ev) {
     ev.preventDefault();
     if (busy) return;
-    const data = { ...was };
-    for (const f of Object.keys(props)) {
-      const kind = inputOf(e, f);
-      const v = value(f);
-      if (kind === 'number') data[f] = num(v);
-      else if (kind === 'lines') data[f] = (Array.isArray(v) ? v : String(v || '').split('\n')).map((x) => x.trim()).filter(Boolean);
-      else if (kind === 'text' || kind === 'area' || kind === 'date') data[f] = blankToNull(v);
-      else if (kind) data[f] = v;
-    }
+    const data = typedValues(e, value, was);
     for (const f of e.device_times || []) data[f] = was[f] || isoLocal();
     for (const f of e.derived || []) delete data[f];
     const scope = e.scope.village_field || e.scope.parent.field;
@@ -97,17 +118,7 @@ export function RecordForm({ type, id, query }) {
     go(back);
   }
 
-  const input = (f) => {
-    const kind = inputOf(e, f);
-    const v = value(f);
-    if (kind === 'choice') return html`<${Select} name=${f} type=${type} field=${f} value=${v} blank=${[].concat(props[f].type).includes('null')} onChange=${set(f)} />`;
-    if (kind === 'checks') return html`<${Checks} type=${type} field=${f} value=${v || []} onChange=${set(f)} />`;
-    if (kind === 'lines') return html`<${Area} name=${f} value=${Array.isArray(v) ? v.join('\n') : v || ''} onInput=${set(f)} />`;
-    if (kind === 'area') return html`<${Area} name=${f} value=${v} onInput=${set(f)} />`;
-    if (kind === 'number') return html`<${Text} name=${f} type="number" inputmode="decimal" value=${v} onInput=${set(f)} />`;
-    if (kind === 'date') return html`<${Text} name=${f} type="date" value=${v} onInput=${set(f)} />`;
-    return html`<${Text} name=${f} value=${v} onInput=${set(f)} />`;
-  };
+  const input = (f) => html`<${FieldInput} type=${type} f=${f} value=${value(f)} set=${set(f)} />`;
   return html`<${Header} title=${(creating ? '添加' : '修改') + typeLabel(type)} back=${back} />
     <form class="form" onSubmit=${submit} data-testid="record-form">
       ${fields.map((f) =>
@@ -116,5 +127,6 @@ export function RecordForm({ type, id, query }) {
           : html`<${F} type=${type} name=${f} errors=${errors}>${input(f)}<//>`,
       )}
       <button class="primary" type="submit" disabled=${busy}>保存</button>
-    </form>`;
+    </form>
+    ${creating ? null : html`<${OtherRecords} parentType=${type} parentId=${id} back=${`/r/${type}/${id}?back=${encodeURIComponent(back)}`} />`}`;
 }

@@ -9,6 +9,7 @@ import { cachedReport, fetchReport, why } from '../supervision/data.js';
 import { VillageBaseReports } from './villagebase-reports.js';
 import { ORDERS_REPORT, OrdersReport } from './orders-report.js';
 import { MeasureReport } from './measures-report.js';
+import { LoanReport } from './loan-report.js';
 
 const CHARTS = [
   ['/api/v1/reports/spot-checks.svg', '电话抽查结果（各乡镇 · 按月）'],
@@ -97,5 +98,6 @@ export function Reports() {
     <${VillageBaseReports} owner=${owner} />
     <${OrdersReport} st=${useReport(owner, ORDERS_REPORT)} />
     <${MeasureReport} owner=${owner} />
+    <${LoanReport} owner=${owner} />
     ${CHARTS.map(([path, title]) => html`<${Chart} key=${path} owner=${owner} path=${path} title=${title} />`)}`;
 }
