@@ -58,7 +58,9 @@ class SecurityHeadersMiddleware:
                     headers.setdefault(name, value)
                 if not docs:
                     headers.setdefault("Content-Security-Policy", CSP)
-                if api:
+                # A route may loosen this only to "private" (the browser's own cache, never a
+                # proxy's): photos' content-addressed bytes (backend/photos/router.py).
+                if api and not headers.get("Cache-Control", "").startswith("private"):
                     headers["Cache-Control"] = "no-store"
             await send(message)
 

@@ -91,9 +91,21 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.households.router import router as households
     from backend.maps.router import router as maps
     from backend.people.router import router as people
+    from backend.photos.router import router as photos
     from backend.records.router import router as schema
     from backend.reports.router import router as reports
     from backend.supervision.router import router as supervision
     from backend.sync.router import router as sync
 
-    return [sync, schema, conflicts, households, maps, people, supervision, reports, exports]
+    return [
+        sync,
+        schema,
+        conflicts,
+        households,
+        maps,
+        people,
+        supervision,
+        reports,
+        exports,
+        photos,
+    ]
