@@ -223,3 +223,29 @@ def test_photos_wait_for_their_bytes(client, county: County, media: Path) -> Non
     assert r.status_code == 404
     r = client.post(UPLOADS, headers={"Upload-Length": "10"})
     assert r.status_code == 412
+
+
+def test_photos_check_lists_missing_and_orphans_and_deletes_nothing(
+    client, county: County, media: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from backend.cli import app
+
+    a = Phone(client, "cadre_a", "d-a1")
+    vid = visit_of(a, county.village_a)
+    sent, unsent = image_bytes(seed=11), image_bytes(seed=12)
+    pid = photo_of(a, vid, sent)
+    missing = photo_of(a, vid, unsent)
+    assert upload(client, a.headers, pid, sent).status_code == 204
+    orphan = media / "sha256" / "ab" / ("ab" + "0" * 62)
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"x")
+    result = CliRunner().invoke(app, ["photos", "check", "--verify"])
+    assert result.exit_code == 1, result.output
+    assert "photo records: 2" in result.output
+    assert f"records without their bytes: 1\n  {missing}" in result.output
+    assert f"stored bytes no record names (orphans, kept): 1\n  {orphan.name}" in result.output
+    assert "stored bytes that do not hash to their name: 1" in result.output  # the orphan
+    assert orphan.exists()  # nothing deleted
+    assert len(stored(media)) == 2
