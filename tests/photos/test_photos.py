@@ -249,3 +249,26 @@ def test_photos_check_lists_missing_and_orphans_and_deletes_nothing(
     assert "stored bytes that do not hash to their name: 1" in result.output  # the orphan
     assert orphan.exists()  # nothing deleted
     assert len(stored(media)) == 2
+
+
+def test_the_last_visits_photos_are_evidence_beside_the_cadre(
+    client, county: County, media: Path
+) -> None:
+    a = Phone(client, "cadre_a", "d-a1")
+    old_visit = visit_of(a, county.village_a)
+    photo_of(a, old_visit, image_bytes(seed=20))
+    vid = visit_of(a, county.village_a)  # the last visit
+    early, late = image_bytes(seed=21), image_bytes(seed=22)
+    first = photo_of(a, vid, early, taken_at="2026-11-20T09:00:00+08:00")
+    second = photo_of(a, vid, late, taken_at="2026-11-20T09:05:00+08:00")
+    assert upload(client, a.headers, second, late).status_code == 204
+    sup = Phone(client, "super_county", "d-sc")
+    r = client.post("/api/v1/supervision/rounds", json={"seed": 1}, headers=sup.headers)
+    assert r.status_code == 201, r.text
+    cadres = {c["name"]: c["evidence"] for c in r.json()["cadres"]}
+    last = cadres["cadre_a"]["last_visit"]
+    assert last["id"] == vid
+    assert last["photos"] == [second, first]  # latest taken first
+    thumb = client.get(f"/api/v1/photos/{second}/thumbnail", headers=sup.headers)
+    assert thumb.status_code == 200
+    assert cadres["cadre_c"]["last_visit"] is None

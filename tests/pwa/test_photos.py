@@ -13,6 +13,7 @@ from PIL import Image
 
 from tests.conftest import County, LiveServer
 from tests.pwa.conftest import Phone, db_rows, seed_households
+from tests.pwa.test_console import desk, open_console
 from tests.pwa.test_offline import open_household
 
 pytestmark = pytest.mark.browser
@@ -123,3 +124,9 @@ def test_a_photo_taken_offline_is_kept_shown_and_sent_after_the_records(
     assert kept == [{"blob": False, "thumb": True, "up": True}]
     phone.go("/settings")
     page.wait_for_selector("text=1 张")
+
+    # the county browser shows it beside the visit, fetched with the supervisor's token
+    sup = desk(phones, server, "super_t1")
+    open_console(sup, f"h/{ids[0]}")
+    shown = sup.page.wait_for_selector("[data-testid=console-photos] img")
+    sup.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=shown)

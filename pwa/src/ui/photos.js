@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html, useLoad } from './common.js';
 import { LOW_SPACE, MAX_PER_VISIT, freeSpace, photosOf, preparePhoto } from '../photos.js';
+import { request } from '../api.js';
 
 const mb = (n) => (n / 1024 / 1024).toFixed(0);
 
@@ -65,4 +66,21 @@ export function PhotoPicker({ visit, added, setAdded }) {
         : null}
     ${busy ? html`<p class="sub" data-testid="photo-busy">${busy}</p>` : null}
   </div>`;
+}
+
+// A photo's thumbnail from the server (the county browser, the supervisor's evidence):
+// fetched with the caller's token and shown from a blob URL, as an <img> cannot carry one.
+export function ServerThumb({ id }) {
+  const [got, setGot] = useState({ blob: null, note: '' });
+  useEffect(() => {
+    let live = true;
+    request('GET', `/api/v1/photos/${id}/thumbnail`)
+      .then((r) => r.blob())
+      .then(
+        (blob) => live && setGot({ blob, note: '' }),
+        (e) => live && setGot({ blob: null, note: e.message }),
+      );
+    return () => (live = false);
+  }, [id]);
+  return html`<${Thumb} blob=${got.blob} note=${got.note} />`;
 }
