@@ -92,6 +92,21 @@ export async function photosOf(visitId) {
   return (await db()).getAllFromIndex('photos', 'visit', visitId);
 }
 
+// A visit's photos made on other phones: pulled records whose bytes this phone never had.
+export async function othersOf(visitId) {
+  const d = await db();
+  const mine = new Set((await photosOf(visitId)).map((p) => p.id));
+  const recs = await d.getAllFromIndex('records', 'hh', ['photo', visitId]);
+  return recs.filter((r) => !r.deleted && !mine.has(r.id)).map((r) => r.id);
+}
+
+// Keep a thumbnail fetched from the server, so it shows offline from then on.
+export async function keepThumb(id, visit, thumb) {
+  const tx = (await db()).transaction('photos', 'readwrite');
+  if (!(await tx.store.get(id))) await tx.store.put({ id, visit, blob: null, thumb, uploaded: true, error: null });
+  await tx.done;
+}
+
 // What the photos hold on this phone (settings: the storage estimate counts them).
 export async function photoUsage() {
   const all = await (await db()).getAll('photos');
@@ -162,7 +177,13 @@ async function uploadAll() {
   for (const p of await d.getAll('photos')) {
     if (p.uploaded || !p.blob) continue;
     const rec = await d.get('records', ['photo', p.id]);
-    if (!rec || !rec.version) continue; // the record first: the server checks the bytes against it
+    if (!rec) {
+      // its record was discarded from the outbox (a create the server refused): the bytes
+      // would never be accepted, and only take the phone's space
+      await d.delete('photos', p.id);
+      continue;
+    }
+    if (!rec.version) continue; // the record first: the server checks the bytes against it
     try {
       await uploadOne(p);
       sent++;

@@ -125,8 +125,28 @@ def test_a_photo_taken_offline_is_kept_shown_and_sent_after_the_records(
     phone.go("/settings")
     page.wait_for_selector("text=1 张")
 
+    # another cadre of the village pulls the visit: its photo comes from the server, and is
+    # kept for showing offline
+    other = phones(server, "a2")
+    other.open()
+    other.login("cadre_a2")
+    other.wait_controlled()
+    open_household(other, county, head)
+    shown = other.page.wait_for_selector("[data-testid=visit-photos] img")
+    other.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=shown)
+    other.page.wait_for_function(
+        "() => new Promise((ok) => { const r = indexedDB.open('minqing');"
+        " r.onsuccess = () => { const q = r.result.transaction('photos').objectStore('photos')"
+        ".count(); q.onsuccess = () => { r.result.close(); ok(q.result === 1); }; }; })"
+    )
+
     # the county browser shows it beside the visit, fetched with the supervisor's token
     sup = desk(phones, server, "super_t1")
     open_console(sup, f"h/{ids[0]}")
     shown = sup.page.wait_for_selector("[data-testid=console-photos] img")
     sup.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=shown)
+
+    server.kill()
+    other.page.reload()
+    shown = other.page.wait_for_selector("[data-testid=visit-photos] img")
+    other.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=shown)

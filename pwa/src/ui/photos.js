@@ -2,8 +2,8 @@
 // the form, the camera and the gallery — up to 3 photos, not offered when space is short.
 import { useEffect, useState } from 'preact/hooks';
 import { html, useLoad } from './common.js';
-import { LOW_SPACE, MAX_PER_VISIT, freeSpace, photosOf, preparePhoto } from '../photos.js';
-import { request } from '../api.js';
+import { LOW_SPACE, MAX_PER_VISIT, freeSpace, keepThumb, othersOf, photosOf, preparePhoto } from '../photos.js';
+import { NetworkError, request } from '../api.js';
 
 const mb = (n) => (n / 1024 / 1024).toFixed(0);
 
@@ -23,11 +23,15 @@ function Thumb({ blob, note }) {
 
 const noteOf = (p) => (p.error ? `未上传：${p.error}` : p.uploaded ? '' : '待上传');
 
-// A visit's photos on this phone, for the family file's list of visits.
+// A visit's photos, for the family file's list of visits: this phone's from IndexedDB, and
+// other phones' fetched from the server once (online) and kept for offline after.
 export function VisitPhotos({ visit }) {
-  const photos = useLoad(() => photosOf(visit), [visit]);
-  if (!photos?.length) return null;
-  return html`<span class="thumbs" data-testid="visit-photos">${photos.map((p) => html`<${Thumb} key=${p.id} blob=${p.thumb} note=${noteOf(p)} />`)}</span>`;
+  const got = useLoad(async () => ({ mine: await photosOf(visit), others: await othersOf(visit) }), [visit]);
+  if (!got || !(got.mine.length + got.others.length)) return null;
+  return html`<span class="thumbs" data-testid="visit-photos">
+    ${got.mine.map((p) => html`<${Thumb} key=${p.id} blob=${p.thumb} note=${noteOf(p)} />`)}
+    ${got.others.map((id) => html`<${ServerThumb} key=${id} id=${id} keep=${visit} />`)}
+  </span>`;
 }
 
 // The form's photos: those saved with the visit before, and those added now (`added`).
@@ -70,15 +74,18 @@ export function PhotoPicker({ visit, added, setAdded }) {
 
 // A photo's thumbnail from the server (the county browser, the supervisor's evidence):
 // fetched with the caller's token and shown from a blob URL, as an <img> cannot carry one.
-export function ServerThumb({ id }) {
+export function ServerThumb({ id, keep = '' }) {
   const [got, setGot] = useState({ blob: null, note: '' });
   useEffect(() => {
     let live = true;
     request('GET', `/api/v1/photos/${id}/thumbnail`)
       .then((r) => r.blob())
       .then(
-        (blob) => live && setGot({ blob, note: '' }),
-        (e) => live && setGot({ blob: null, note: e.message }),
+        (blob) => {
+          if (keep) keepThumb(id, keep, blob); // the phone: shown offline from now on
+          if (live) setGot({ blob, note: '' });
+        },
+        (e) => live && setGot({ blob: null, note: e instanceof NetworkError ? '联网后显示' : e.message }),
       );
     return () => (live = false);
   }, [id]);
