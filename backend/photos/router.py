@@ -5,6 +5,7 @@ instead of the request-long SessionDep, so a PATCH streaming over 2G never holds
 write turn. The reads are GETs and use the usual session.
 """
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
@@ -51,7 +52,7 @@ async def tus_create(request: Request, settings: SettingsDep, creds: Creds) -> R
     service.check_version(request.headers)
     length = service.parse_int(request.headers.get("upload-length"), "Upload-Length")
     photo_id = service.metadata(request.headers.get("upload-metadata")).get("photo_id", "")
-    if len(photo_id) != 36:
+    if not re.fullmatch(r"[0-9a-fA-F-]{36}", photo_id):  # it names a file on disk too
         raise TusError(400, "bad_metadata", "Upload-Metadata 须含 photo_id（照片记录的 id）")
     photo = await run_in_threadpool(service.authorise, settings, creds, photo_id, write=True)
     offset = service.create(service.store_of(settings), photo, length)

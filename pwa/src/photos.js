@@ -1,6 +1,6 @@
 // Visit photos on the phone: made small here, kept in IndexedDB with their visit, sent by tus.
 //
-//   photos   id → {id, visit, blob, thumb, sha256, bytes, begun, uploaded, error}
+//   photos   id → {id, visit, blob, thumb, sha256, bytes, begun, uploaded, error, failed}
 //            blob:  the JPEG to send (longest side 1600 px), dropped once the server has it
 //            thumb: a small JPEG shown on the phone, kept (offline, after the upload too)
 //
@@ -175,7 +175,7 @@ async function uploadAll() {
   const d = await db();
   let sent = 0;
   for (const p of await d.getAll('photos')) {
-    if (p.uploaded || !p.blob) continue;
+    if (p.uploaded || !p.blob || p.failed) continue;
     const rec = await d.get('records', ['photo', p.id]);
     if (!rec) {
       // its record was discarded from the outbox (a create the server refused): the bytes
@@ -189,7 +189,9 @@ async function uploadAll() {
       sent++;
     } catch (e) {
       if (!(e instanceof ApiError) || e.status === 409) throw e;
-      await mark(p.id, { error: e.message });
+      // Refused for what the photo is (not an image, too big, not the record's): sending
+      // it again would be refused again. A bad chunk (460) or a lost upload is tried again.
+      await mark(p.id, { error: e.message, failed: [413, 415, 422].includes(e.status) });
     }
   }
   return sent;

@@ -150,3 +150,41 @@ def test_a_photo_taken_offline_is_kept_shown_and_sent_after_the_records(
     other.page.reload()
     shown = other.page.wait_for_selector("[data-testid=visit-photos] img")
     other.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=shown)
+
+
+def test_three_photos_at_most_and_no_camera_when_space_is_short(
+    county: County,
+    live_server: Callable[..., LiveServer],
+    phones: Callable[..., Phone],
+    tmp_path: Path,
+) -> None:
+    server = live_server(MINQING_MEDIA_DIR=str(tmp_path / "media"))
+    ids = seed_households(server, county.village_a, county.groups[county.village_a], 1)
+    head = db_rows("SELECT head_name FROM household WHERE id = :id", id=ids[0])[0]["head_name"]
+    picture = camera_jpeg(tmp_path / "IMG_0002.jpg")
+    phone = phones(server)
+    page = phone.page
+    phone.open()
+    phone.login("cadre_a")
+    open_household(phone, county, head)
+    page.click("text=记录走访")
+    for n in range(1, 4):
+        page.set_input_files("[data-testid=photo-gallery]", str(picture))
+        page.wait_for_function(
+            "n => document.querySelectorAll('[data-testid=photos] img').length === n", arg=n
+        )
+    assert page.locator("[data-testid=photo-camera]").count() == 0  # three: no more offered
+    page.click("button:has-text('保存走访')")
+    page.wait_for_selector("text=已保存")
+    phone.wait_pending(4)
+
+    # a phone nearly full: the form says so instead of opening the camera
+    phone.context.add_init_script(
+        "navigator.storage.estimate = async () => ({ usage: 1000, quota: 5 * 1024 * 1024 });"
+    )
+    page.reload()
+    page.wait_for_selector("[data-testid=facts]")
+    page.click("text=记录走访")
+    warning = page.wait_for_selector("[data-testid=photo-space]")
+    assert "手机存储空间不足" in (warning.text_content() or "")
+    assert page.locator("[data-testid=photo-camera]").count() == 0
