@@ -8,13 +8,14 @@ write turn. The reads are GETs and use the usual session.
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from fastapi.responses import FileResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from backend.auth.dependencies import CurrentCaller, SettingsDep
 from backend.database import SessionDep
+from backend.errors import ErrorBody
 from backend.photos import service
 from backend.photos.records import MAX_PHOTO_BYTES
 from backend.photos.service import TUS_HEADERS, TusError
@@ -29,6 +30,26 @@ UPLOADS = "/api/v1/photos/uploads"
 # Content-addressed bytes never change, so the phone's browser may keep them — but only its
 # own cache: they are personal data (a household's door), never for a shared proxy.
 PRIVATE = "private, max-age=86400"
+
+# The tus request headers, read by the routes themselves (a missing or wrong one answers as
+# tus says: 412 for the version, 400 otherwise), declared here so the API schema shows them.
+TusResumable = Annotated[str | None, Header(alias="Tus-Resumable", description="1.0.0")]
+UploadLength = Annotated[str | None, Header(alias="Upload-Length", description="bytes")]
+UploadMetadata = Annotated[
+    str | None, Header(alias="Upload-Metadata", description="photo_id <base64 of the id>")
+]
+UploadOffset = Annotated[str | None, Header(alias="Upload-Offset", description="bytes")]
+UploadChecksum = Annotated[
+    str | None, Header(alias="Upload-Checksum", description="sha256|sha1 <base64 digest>")
+]
+TUS_RESPONSES: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorBody, "description": description}
+    for code, description in [
+        (412, "Tus-Resumable is not 1.0.0"),
+        (415, "Not a JPEG, PNG or WebP; or not application/offset+octet-stream"),
+        (460, "Checksum mismatch (a chunk's Upload-Checksum, or the photo's SHA-256)"),
+    ]
+}
 
 
 @router.options("/uploads", status_code=204)
@@ -46,12 +67,18 @@ def tus_options() -> Response:
     )
 
 
-@router.post("/uploads", status_code=201)
-async def tus_create(request: Request, settings: SettingsDep, creds: Creds) -> Response:
+@router.post("/uploads", status_code=201, responses=TUS_RESPONSES)
+async def tus_create(
+    settings: SettingsDep,
+    creds: Creds,
+    tus_resumable: TusResumable = None,
+    upload_length: UploadLength = None,
+    upload_metadata: UploadMetadata = None,
+) -> Response:
     """tus creation: begin the upload of a photo record's bytes (metadata ``photo_id``)."""
-    service.check_version(request.headers)
-    length = service.parse_int(request.headers.get("upload-length"), "Upload-Length")
-    photo_id = service.metadata(request.headers.get("upload-metadata")).get("photo_id", "")
+    service.check_version(tus_resumable)
+    length = service.parse_int(upload_length, "Upload-Length")
+    photo_id = service.metadata(upload_metadata).get("photo_id", "")
     if not re.fullmatch(r"[0-9a-fA-F-]{36}", photo_id):  # it names a file on disk too
         raise TusError(400, "bad_metadata", "Upload-Metadata 须含 photo_id（照片记录的 id）")
     photo = await run_in_threadpool(service.authorise, settings, creds, photo_id, write=True)
@@ -62,12 +89,12 @@ async def tus_create(request: Request, settings: SettingsDep, creds: Creds) -> R
     )
 
 
-@router.head("/uploads/{photo_id}")
+@router.head("/uploads/{photo_id}", responses=TUS_RESPONSES)
 async def tus_head(
-    photo_id: PhotoId, request: Request, settings: SettingsDep, creds: Creds
+    photo_id: PhotoId, settings: SettingsDep, creds: Creds, tus_resumable: TusResumable = None
 ) -> Response:
     """tus: the server's offset of an upload (where a cut upload resumes)."""
-    service.check_version(request.headers)
+    service.check_version(tus_resumable)
     photo = await run_in_threadpool(service.authorise, settings, creds, photo_id, write=True)
     offset = service.offset_of(service.store_of(settings), photo)
     return Response(
@@ -76,16 +103,22 @@ async def tus_head(
     )
 
 
-@router.patch("/uploads/{photo_id}", status_code=204)
+@router.patch("/uploads/{photo_id}", status_code=204, responses=TUS_RESPONSES)
 async def tus_patch(
-    photo_id: PhotoId, request: Request, settings: SettingsDep, creds: Creds
+    photo_id: PhotoId,
+    request: Request,
+    settings: SettingsDep,
+    creds: Creds,
+    tus_resumable: TusResumable = None,
+    upload_offset: UploadOffset = None,
+    upload_checksum: UploadChecksum = None,
 ) -> Response:
     """tus: append bytes at the offset; the last byte in, the whole photo is verified."""
-    service.check_version(request.headers)
+    service.check_version(tus_resumable)
     if request.headers.get("content-type") != "application/offset+octet-stream":
         raise TusError(415, "bad_content_type", "Content-Type 须为 application/offset+octet-stream")
-    offset = service.parse_int(request.headers.get("upload-offset"), "Upload-Offset")
-    checksum = service.parse_checksum(request.headers.get("upload-checksum"))
+    offset = service.parse_int(upload_offset, "Upload-Offset")
+    checksum = service.parse_checksum(upload_checksum)
     photo = await run_in_threadpool(service.authorise, settings, creds, photo_id, write=True)
     store = service.store_of(settings)
     new_offset = await service.append(store, photo, offset, checksum, request.stream())

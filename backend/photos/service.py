@@ -19,7 +19,6 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import select
@@ -93,8 +92,8 @@ def authorise(
         return photo_in_scope(session, caller, photo_id, write=write)
 
 
-def check_version(headers: Any) -> None:
-    if headers.get("tus-resumable") != TUS_VERSION:
+def check_version(version: str | None) -> None:
+    if version != TUS_VERSION:
         raise TusError(412, "tus_version", f"仅支持 tus {TUS_VERSION}（请求头 Tus-Resumable）")
 
 
