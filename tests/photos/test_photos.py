@@ -90,9 +90,7 @@ def test_upload_in_chunks_with_checksums_then_read_back(
         assert r.headers["Tus-Resumable"] == "1.0.0"
     [path] = stored(media)
     assert path.name == hashlib.sha256(raw).hexdigest()
-    got = client.get(
-        f"/api/v1/photos/{pid}", headers={**a.headers, "Accept-Encoding": "gzip"}
-    )
+    got = client.get(f"/api/v1/photos/{pid}", headers={**a.headers, "Accept-Encoding": "gzip"})
     assert got.status_code == 200
     assert "content-encoding" not in got.headers  # a JPEG is not gzipped again
     assert got.content == raw
