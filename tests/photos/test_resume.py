@@ -2,12 +2,14 @@
 the offset the restarted server reports, and the stored bytes hash to the record's SHA-256."""
 
 import hashlib
+import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -121,3 +123,56 @@ def test_a_patch_cut_by_sigkill_resumes_from_the_servers_offset(
     got = httpx.get(f"{server.url}/api/v1/photos/{pid}", headers=headers)
     assert got.status_code == 200
     assert hashlib.sha256(got.content).hexdigest() == sha
+
+
+def _cut_patch(url: str, headers: dict[str, str], body: bytes, total: int) -> None:
+    """A PATCH that announces ``total`` bytes, sends ``body`` and drops the connection."""
+    parts = urlsplit(url)
+    lines = [f"PATCH {parts.path} HTTP/1.1", f"Host: {parts.netloc}", f"Content-Length: {total}"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    with socket.create_connection((parts.hostname, parts.port)) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        time.sleep(0.5)  # the server has read what came
+
+
+def _offset(url: str, headers: dict[str, str], want: int) -> int:
+    """The server's offset once it has settled on ``want`` (or whatever it says after 10 s)."""
+    deadline = time.monotonic() + 10
+    while True:
+        r = httpx.head(url, headers={**headers, **TUS})
+        offset = int(r.headers["Upload-Offset"])
+        if offset == want or time.monotonic() > deadline:
+            return offset
+        time.sleep(0.05)
+
+
+def test_a_dropped_connection_keeps_what_came_unless_the_chunk_had_a_checksum(
+    live_server, county: County, tmp_path: Path
+) -> None:
+    server = live_server(MINQING_MEDIA_DIR=str(tmp_path / "media"))
+    headers = token(server.url)
+    raw = image_bytes(700, 500, noise=True)
+    hid, vid, pid = new_id(), new_id(), new_id()
+    push(
+        server.url,
+        headers,
+        [
+            ("household", hid, household(county.village_a)),
+            ("visit", vid, visit_data(hid)),
+            ("photo", pid, photo_data(vid, raw)),
+        ],
+    )
+    r = httpx.post(f"{server.url}{UPLOADS}", headers={**headers, **create_headers(pid, len(raw))})
+    url = f"{server.url}{r.headers['Location']}"
+    third = len(raw) // 3
+    # tus core: a cut PATCH keeps the bytes that arrived
+    _cut_patch(url, {**headers, **patch_headers(0)}, raw[:third], len(raw))
+    assert _offset(url, headers, third) == third
+    # with a checksum the cut chunk cannot be verified: none of it is kept
+    chunk = raw[third:]
+    _cut_patch(url, {**headers, **patch_headers(third, chunk)}, chunk[:third], len(chunk))
+    assert _offset(url, headers, third) == third
+    r = httpx.patch(url, content=chunk, headers={**headers, **patch_headers(third, chunk)})
+    assert r.status_code == 204, r.text
+    got = httpx.get(f"{server.url}/api/v1/photos/{pid}", headers=headers)
+    assert hashlib.sha256(got.content).hexdigest() == hashlib.sha256(raw).hexdigest()
