@@ -3,6 +3,7 @@ IndexedDB, shown after an offline reload, and once back in signal sent after the
 
 import hashlib
 import io
+import random
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -134,11 +135,11 @@ def test_a_photo_taken_offline_is_kept_shown_and_sent_after_the_records(
     open_household(other, county, head)
     shown = other.page.wait_for_selector("[data-testid=visit-photos] img")
     other.page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=shown)
-    other.page.wait_for_function(
-        "() => new Promise((ok) => { const r = indexedDB.open('minqing');"
-        " r.onsuccess = () => { const q = r.result.transaction('photos').objectStore('photos')"
-        ".count(); q.onsuccess = () => { r.result.close(); ok(q.result === 1); }; }; })"
-    )
+    count = "return await req(db.transaction('photos').objectStore('photos').count());"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and other.idb(count) != 1:
+        other.page.wait_for_timeout(100)
+    assert other.idb(count) == 1
 
     # the county browser shows it beside the visit, fetched with the supervisor's token
     sup = desk(phones, server, "super_t1")
@@ -188,3 +189,81 @@ def test_three_photos_at_most_and_no_camera_when_space_is_short(
     warning = page.wait_for_selector("[data-testid=photo-space]")
     assert "手机存储空间不足" in (warning.text_content() or "")
     assert page.locator("[data-testid=photo-camera]").count() == 0
+
+
+def textured_jpeg(path: Path) -> Path:
+    """A picture with detail, so the phone's JPEG of it is photo-sized (~150–250 KB)."""
+    small = Image.frombytes("RGB", (64, 48), random.Random(3).randbytes(64 * 48 * 3))
+    small.resize((2000, 1500), Image.Resampling.BICUBIC).save(path, "JPEG", quality=90)
+    return path
+
+
+def test_an_upload_cut_by_the_server_dying_resumes_from_its_offset(
+    county: County,
+    live_server: Callable[..., LiveServer],
+    phones: Callable[..., Phone],
+    tmp_path: Path,
+) -> None:
+    media = tmp_path / "media"
+    server = live_server(MINQING_MEDIA_DIR=str(media))
+    ids = seed_households(server, county.village_a, county.groups[county.village_a], 1)
+    head = db_rows("SELECT head_name FROM household WHERE id = :id", id=ids[0])[0]["head_name"]
+    picture = textured_jpeg(tmp_path / "IMG_0003.jpg")
+    phone = phones(server)
+    page = phone.page
+    sent: list[tuple[str, str, str | None]] = []
+    phone.context.on(
+        "request",
+        lambda r: (
+            "/photos/uploads" in r.url
+            and sent.append((r.method, r.url, r.headers.get("upload-offset")))
+        ),
+    )
+    phone.open()
+    phone.login("cadre_a")
+    open_household(phone, county, head)
+    page.click("text=记录走访")
+    page.set_input_files("[data-testid=photo-gallery]", str(picture))
+    page.wait_for_selector("[data-testid=photos] [data-testid=photo-thumb]")
+    page.click("button:has-text('保存走访')")
+    page.wait_for_selector("text=已保存")
+    size = phone.idb(
+        "const ps = await req(db.transaction('photos').objectStore('photos').getAll());"
+        "return ps[0].bytes;"
+    )
+    assert size > 140_000, size  # more than one 128 KB chunk
+
+    # a slow link (200 kbit/s up): the server dies once the first chunk is in
+    cdp = phone.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    slow = {"offline": False, "latency": 100, "downloadThroughput": 25_000}
+    cdp.send("Network.emulateNetworkConditions", {**slow, "uploadThroughput": 25_000})
+    phone.sync()
+    phone.wait_pending(0)
+    [photo] = db_rows("SELECT id, sha256 FROM photo")
+    partial = media / "partial" / photo["id"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (
+        not partial.exists() or partial.stat().st_size < 131_072
+    ):
+        time.sleep(0.05)
+    server.kill()
+    kept = partial.stat().st_size
+    assert 131_072 <= kept < size
+
+    server.start()  # back, and the link with it
+    cdp.send("Network.emulateNetworkConditions", {**slow, "uploadThroughput": -1})
+    before = len(sent)
+    phone.sync()
+    uploaded = "const ps = await req(db.transaction('photos').objectStore('photos').getAll());"
+    uploaded += "return ps[0].uploaded;"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not phone.idb(uploaded):
+        page.wait_for_timeout(100)
+    stored = media / "sha256" / photo["sha256"][:2] / photo["sha256"]
+    assert hashlib.sha256(stored.read_bytes()).hexdigest() == photo["sha256"]
+    after = [(m, o) for m, _, o in sent[before:]]
+    assert after[0] == ("HEAD", None), after  # asks where it stopped…
+    patches = [int(o) for m, o in after if m == "PATCH" and o is not None]
+    assert patches[0] == kept  # …and goes on from there, not from 0
+    assert all(o >= kept for o in patches)
