@@ -10,6 +10,8 @@ from backend.config import get_settings
 app = typer.Typer(help="Minqing 民情: offline-first field data for resident village cadres.")
 user_app = typer.Typer(help="Manage user accounts.")
 app.add_typer(user_app, name="user")
+photos_app = typer.Typer(help="Visit photos' bytes in the media directory.")
+app.add_typer(photos_app, name="photos")
 
 
 @app.command()
@@ -122,6 +124,35 @@ def user_add(
             raise typer.Exit(1) from exc
         session.commit()
         typer.echo(f"created {user.role} {user.username} (id {user.id})")
+
+
+@photos_app.command("check")
+def photos_check(
+    verify: Annotated[bool, typer.Option(help="rehash every stored file (slow)")] = False,
+) -> None:
+    """Every photo record has its bytes? Lists missing bytes and orphans; deletes nothing."""
+    from backend.database import open_session
+    from backend.models import import_all
+    from backend.photos.check import check
+    from backend.photos.service import store_of
+
+    import_all()
+    settings = get_settings()
+    with open_session() as session:
+        report = check(session, store_of(settings), verify=verify)
+    typer.echo(f"media directory: {settings.media_path()}")
+    typer.echo(f"photo records: {report.records}")
+    for title, items in [
+        ("records without their bytes", report.missing),
+        ("stored bytes that do not hash to their name", report.corrupt),
+        ("stored bytes no record names (orphans, kept)", report.orphans),
+        ("uploads begun and not finished", report.partial),
+    ]:
+        typer.echo(f"{title}: {len(items)}")
+        for item in items:
+            typer.echo(f"  {item}")
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

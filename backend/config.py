@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # Where a generated secret key is kept when MINQING_SECRET_KEY is unset outside
     # production, for a database that is not a SQLite file (that one keeps it beside itself).
     data_dir: Path = ROOT / "data"
+    # Visit photos' bytes, by SHA-256 (backend/photos/storage.py). Unset: a ``media``
+    # directory beside the SQLite file (or in data_dir). Back it up with the database.
+    media_dir: Path | None = None
     # XLSX exports building at once; one more answers 429 with Retry-After.
     max_concurrent_exports: int = Field(default=2, ge=1)
     # Fault injection for tests that kill the server in the middle of a batch. Only
@@ -67,6 +70,10 @@ class Settings(BaseSettings):
             # The placeholder is public: anyone could sign an admin's token with it.
             self.secret_key = _local_secret(self._secret_dir())
         return self
+
+    def media_path(self) -> Path:
+        """Where photos' bytes are kept: MINQING_MEDIA_DIR, or ``media`` beside the database."""
+        return self.media_dir or self._secret_dir() / "media"
 
     def _secret_dir(self) -> Path:
         prefix = "sqlite:///"

@@ -39,6 +39,9 @@ COMMON = {
 _DOCS = ("/docs", "/redoc", "/openapi.json")
 
 
+_PHOTOS = "/api/v1/photos/"
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -58,7 +61,10 @@ class SecurityHeadersMiddleware:
                     headers.setdefault(name, value)
                 if not docs:
                     headers.setdefault("Content-Security-Policy", CSP)
-                if api:
+                # Photos' content-addressed bytes may stay in the browser's own cache
+                # ("private", never a proxy's: backend/photos/router.py); nothing else.
+                own = headers.get("Cache-Control", "")
+                if api and not (path.startswith(_PHOTOS) and own.startswith("private")):
                     headers["Cache-Control"] = "no-store"
             await send(message)
 

@@ -10,6 +10,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES as GZIP_EXCLUDED
 
 from backend import __version__
 from backend.auth.router import router as auth_router
@@ -77,7 +78,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in _domain_routers():
         app.include_router(module)
 
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    # Photos are compressed already: gzip would spend the server's CPU for nothing.
+    photos = ("image/jpeg", "image/png", "image/webp")
+    app.add_middleware(
+        GZipMiddleware, minimum_size=1000, exclude_content_types=(*GZIP_EXCLUDED, *photos)
+    )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer, 413s included
     _mount_pwa(app, settings.pwa_dist)
@@ -95,6 +100,7 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
     from backend.measures.router import router as measures
     from backend.orders.router import router as orders
     from backend.people.router import router as people
+    from backend.photos.router import router as photos
     from backend.records.router import router as schema
     from backend.reports.router import router as reports
     from backend.supervision.router import router as supervision
@@ -117,4 +123,5 @@ def _domain_routers() -> list:  # type: ignore[type-arg]
         orders,
         loans,
         countywide,
+        photos,
     ]

@@ -10,6 +10,7 @@ from backend.exports.models import ExportLog
 from backend.geo.models import Township, Village, VillagerGroup
 from backend.households.records import HOUSEHOLD as _HOUSEHOLD, MEMBER as _MEMBER
 from backend.maps.records import CONDITION_MAP as _CONDITION_MAP, MAP_ELEMENT as _MAP_ELEMENT
+from backend.photos.records import PHOTO as _PHOTO
 from backend.records.models import ChangeCounter, RecordConflict, RecordHistory
 from backend.supervision.models import SpotCheckRound
 from backend.supervision.records import SPOT_CHECK as _SPOT_CHECK
@@ -24,6 +25,7 @@ def _table(model: Any) -> Table:
 HOUSEHOLD = _HOUSEHOLD.table
 MEMBER = _MEMBER.table
 VISIT = _VISIT.table
+PHOTO = _PHOTO.table
 CONDITION_MAP = _CONDITION_MAP.table
 MAP_ELEMENT = _MAP_ELEMENT.table
 SPOT_CHECK = _SPOT_CHECK.table

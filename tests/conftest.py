@@ -12,6 +12,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +28,9 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 os.environ["MINQING_ENVIRONMENT"] = "test"
 os.environ.setdefault("MINQING_SECRET_KEY", "test-secret-" + "x" * 40)
+# Photos' bytes go to a directory of the session's own, never the checkout's data/ (on
+# PostgreSQL there is no SQLite file for the default to sit beside).
+os.environ.setdefault("MINQING_MEDIA_DIR", tempfile.mkdtemp(prefix="minqing-media-"))
 
 PASSWORD = "minqing-pass-1"
 

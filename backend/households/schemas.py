@@ -32,3 +32,5 @@ class HouseholdFile(BaseModel):
     members: list[PulledRecord]
     visits: list[PulledRecord]
     history: list[dict[str, Any]]
+    # The visits' photos (their bytes: GET /api/v1/photos/{id}, /thumbnail), latest first.
+    photos: list[PulledRecord] = []

@@ -12,7 +12,7 @@ from backend.paging import Paging
 from backend.records import idnumber
 from backend.records.registry import REGISTRY, UNMASKED_ROLES
 from backend.sync.pull import to_record
-from backend.tables import HISTORY as HIST, HOUSEHOLD as H, MEMBER as M, VISIT as V
+from backend.tables import HISTORY as HIST, HOUSEHOLD as H, MEMBER as M, PHOTO as P, VISIT as V
 
 # A masked ID number shows its last two characters (backend/records/idnumber.py).
 VISIBLE_TAIL = 2
@@ -96,10 +96,17 @@ def household_file(session: Session, caller: Caller, household_id: str) -> House
     members = conn.execute(
         select(M).where(M.c.household_id == household_id, ~M.c.deleted).order_by(M.c.created_at)
     ).mappings()
-    visits = conn.execute(
-        select(V)
-        .where(V.c.household_id == household_id, ~V.c.deleted)
-        .order_by(V.c.occurred_at_corrected.desc())
+    visits = list(
+        conn.execute(
+            select(V)
+            .where(V.c.household_id == household_id, ~V.c.deleted)
+            .order_by(V.c.occurred_at_corrected.desc())
+        ).mappings()
+    )
+    photos = conn.execute(
+        select(P)
+        .where(P.c.visit_id.in_([v["id"] for v in visits]), ~P.c.deleted)
+        .order_by(P.c.taken_at_corrected.desc(), P.c.id)
     ).mappings()
     history = conn.execute(
         select(
@@ -113,4 +120,5 @@ def household_file(session: Session, caller: Caller, household_id: str) -> House
         members=[to_record(REGISTRY["member"], m, mask) for m in members],
         visits=[to_record(REGISTRY["visit"], v, mask) for v in visits],
         history=[{**dict(h), "at": h["at"].isoformat() if h["at"] else None} for h in history],
+        photos=[to_record(REGISTRY["photo"], p, mask) for p in photos],
     )

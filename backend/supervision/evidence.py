@@ -9,7 +9,8 @@ Definitions (the figures a supervisor reads aloud to a cadre must be unambiguous
   dated in the future counts nowhere but may show as the last visit, an anomaly to see).
 - **last visit**: the cadre's visit with the latest corrected time: its place (GPS), its
   time as reported and corrected, and a clock flag when the phone's clock was off by more
-  than ``settings.clock_skew_flag_seconds`` at the push that brought it.
+  than ``settings.clock_skew_flag_seconds`` at the push that brought it; and its photos
+  (ids, latest taken first: ``GET /api/v1/photos/{id}/thumbnail``).
 - **the visit round** (遍访 round): a window of visits, by default the last
   ``VISIT_ROUND_DAYS`` (90) days, or from a date the caller names (``since``, a day in
   Beijing time). A household is *visited this round* when anyone's visit to it falls in
@@ -40,6 +41,7 @@ from backend.geo.scope import Scope
 from backend.tables import (
     DEVICE as D,
     HOUSEHOLD as H,
+    PHOTO as P,
     SPOT_CHECK as SC,
     USER_VILLAGE as UV,
     VILLAGE as VIL,
@@ -124,6 +126,7 @@ class LastVisit(BaseModel):
     gps: dict[str, Any] | None
     distance_km: float | None  # from the village centre, when both are known
     far: bool
+    photos: list[str] = []  # the visit's photo ids, latest taken first
 
 
 class VillageEvidence(BaseModel):
@@ -241,6 +244,16 @@ def evidence(
     ).mappings():
         last_rows.setdefault(r["created_by"], r)
 
+    photos: dict[str, list[str]] = defaultdict(list)
+    last_ids = sorted(r["id"] for r in last_rows.values())
+    if last_ids:
+        for pid, visit_id in conn.execute(
+            select(P.c.id, P.c.visit_id)
+            .where(P.c.visit_id.in_(last_ids), ~P.c.deleted, scope.where(P.c.village_code))
+            .order_by(P.c.taken_at_corrected.desc(), P.c.id)
+        ):
+            photos[visit_id].append(pid)
+
     recent_fixes: list[tuple[int, str, tuple[float, float]]] = []
     for uid, village, gps in conn.execute(
         select(V.c.created_by, V.c.village_code, V.c.gps).where(
@@ -306,6 +319,8 @@ def evidence(
             if who == uid and c is not None and haversine_km(lat, lon, *c) > FAR_KM:
                 far_n += 1
         last = _last_visit(last_rows.get(uid), centres, names, skew_flag_s)
+        if last is not None:
+            last.photos = photos.get(last.id, [])
         days_since = None
         if last is not None and last.occurred_at_corrected is not None:
             days_since = max(0, (now - last.occurred_at_corrected).days)

@@ -21,15 +21,17 @@ export class ApiError extends Error {
 
 const LOGIN_AGAIN = new Set(['refresh_invalid', 'refresh_reused', 'device_revoked', 'user_disabled', 'logged_out']);
 
-async function send(method, path, body, token) {
+async function send(method, path, body, token, extra = {}) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const raw = body instanceof ArrayBuffer; // a photo's bytes (photos.js), sent as they are
+  if (body !== undefined && !raw) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
+  Object.assign(headers, extra);
   try {
     return await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || raw ? body : JSON.stringify(body),
       cache: 'no-store',
       credentials: 'omit',
     });
@@ -104,9 +106,9 @@ async function tokens() {
 }
 
 // The answer of a request that succeeded (an ApiError otherwise), a dead access token refreshed.
-export async function request(method, path, body) {
+export async function request(method, path, body, extra) {
   let t = await tokens();
-  let r = await send(method, path, body, t.access_token);
+  let r = await send(method, path, body, t.access_token, extra);
   if (r.status === 401) {
     const err = await errorOf(r);
     if (LOGIN_AGAIN.has(err.code)) {
@@ -116,7 +118,7 @@ export async function request(method, path, body) {
     const now = await getMeta('auth');
     // Another request may have refreshed meanwhile: then use its token, else refresh.
     t = now && now.access_token !== t.access_token ? now : await refresh(t);
-    r = await send(method, path, body, t.access_token);
+    r = await send(method, path, body, t.access_token, extra);
     if (r.status === 401) {
       const again = await errorOf(r);
       await setMeta('auth', null);

@@ -14,10 +14,11 @@
 //                state: "pending" | "rejected"; ops leave the store only on a verdict or
 //                an explicit discard
 //   conflicts  id → the server's conflict (both values of each field), by record_id
+//   photos     id → a visit photo's bytes and thumbnail, by visit (photos.js)
 import { openDB } from 'idb';
 
 export const DB_NAME = 'minqing';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 let dbPromise = null;
 
@@ -47,6 +48,9 @@ export async function upgrade(db, oldVersion, _newVersion, tx) {
       }
       cur = await cur.continue();
     }
+  }
+  if (oldVersion < 3) {
+    db.createObjectStore('photos', { keyPath: 'id' }).createIndex('visit', 'visit');
   }
 }
 

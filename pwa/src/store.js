@@ -27,9 +27,11 @@ async function opsOf(ob, type, id) {
 }
 
 // Save a new record or the changed fields of one; answers the op queued (null: nothing changed).
-export async function saveRecord(type, id, values) {
+// `more` ({stores, run(tx)}) writes what belongs with it in the same transaction, after it
+// (a visit's photos: photos.js photosWith).
+export async function saveRecord(type, id, values, more = null) {
   const d = await db();
-  const tx = d.transaction(['records', 'outbox'], 'readwrite', STRICT);
+  const tx = d.transaction(['records', 'outbox', ...(more?.stores || [])], 'readwrite', STRICT);
   const rs = tx.objectStore('records');
   const ob = tx.objectStore('outbox');
   const rec = await rs.get([type, id]);
@@ -43,6 +45,7 @@ export async function saveRecord(type, id, values) {
     const set = {};
     for (const [k, v] of Object.entries(values)) if (!same(rec.data?.[k], v)) set[k] = v;
     if (!Object.keys(set).length) {
+      if (more) await more.run(tx);
       await tx.done;
       return null;
     }
@@ -84,6 +87,7 @@ export async function saveRecord(type, id, values) {
     ...place,
     data,
   });
+  if (more) await more.run(tx);
   await tx.done;
   return op;
 }

@@ -8,6 +8,7 @@ import { ApiError, LoginNeeded, NetworkError, api } from './api.js';
 import { db, deviceId, getMeta, isoLocal, makeUuid, setMeta } from './db.js';
 import { parentType, placeOf, refreshSchema } from './schema.js';
 import { counts, fold } from './store.js';
+import { uploadPhotos } from './photos.js';
 import { bump, getState, setState } from './state.js';
 
 const MAX_BATCH = 500;
@@ -331,6 +332,9 @@ export function sync(reason = '') {
       const at = new Date().toISOString();
       await setMeta('last_sync', at);
       setState({ lastSync: at, online: true });
+      // Photos' bytes only now, and not awaited: their records are acknowledged, and a slow
+      // upload never holds up the records of the next sync.
+      uploadPhotos().then((n) => n && bump(), () => {});
       return true;
     } catch (e) {
       if (e instanceof LoginNeeded) {

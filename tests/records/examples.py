@@ -37,6 +37,8 @@ def valid_value(prop: dict[str, Any]) -> Any:
             return "2026-11-20T10:00:00+08:00"
         if fmt == "cn-id-number":
             return VALID_ID
+        if fmt == "sha256":
+            return "0" * 64
         if "pattern" in prop:
             return PATTERN_EXAMPLES.get(prop["pattern"], "13800000000")
         return "字" * max(1, prop.get("minLength", 1))

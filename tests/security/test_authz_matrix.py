@@ -26,6 +26,7 @@ from backend.database import open_session
 from backend.records.models import RecordConflict, RecordHistory
 from backend.records.registry import REGISTRY, UNMASKED_ROLES
 from tests.conftest import County
+from tests.photos.helpers import create_headers, patch_headers, plant_example_bytes
 from tests.records.examples import an_edit, example
 from tests.security.world import (
     ACTORS,
@@ -45,6 +46,7 @@ from tests.sync.phone import household, new_id
 
 ALLOWED = {
     "any": {"cadre", "supervisor", "admin"},
+    "writer": {"cadre", "admin"},
     "reviewer": {"supervisor", "admin"},
     "admin": {"admin"},
 }
@@ -249,6 +251,36 @@ def _conflict_resolve(w: World, actor: str) -> list[Variant]:
     )
 
 
+# Photos: every village's photo record (tests/records/examples.py) has its bytes planted in
+# the media store, so inside the scope the answer is the photo, outside it 404.
+def _photo_reads(suffix: str) -> Callable[[World, str], list[Variant]]:
+    def variants(w: World, actor: str) -> list[Variant]:
+        plant_example_bytes()
+        return _objects(w, lambda i: f"/api/v1/photos/{i}{suffix}", w.ids["photo"])
+
+    return variants
+
+
+def _photo_uploads(w: World, actor: str) -> list[Variant]:
+    plant_example_bytes()
+    ids = {**w.ids["photo"], "-": str(uuid.uuid4())}
+    return [
+        Variant(
+            "/api/v1/photos/uploads",
+            {"headers": create_headers(ids[v], 10)},
+            Target(frozenset(v) if v != "-" else NOWHERE),
+            ok=201,
+        )
+        for v in ids
+    ]
+
+
+def _photo_patches(w: World, actor: str) -> list[Variant]:
+    plant_example_bytes()  # whole already: an empty PATCH at its end changes nothing
+    kw = {"headers": patch_headers(10), "content": b""}
+    return _objects(w, lambda i: f"/api/v1/photos/uploads/{i}", w.ids["photo"], kw=kw, ok=204)
+
+
 CASES: list[Case] = [
     Case("GET", "/healthz", "public", _one("/healthz")),
     Case("GET", "/api/v1/version", "public", _one("/api/v1/version")),
@@ -446,6 +478,11 @@ CASES: list[Case] = [
     # After the exports: each county's admin reads its own county's log, no one else's.
     Case("GET", "/api/v1/exports/log", "admin", lambda w, a: [Variant("/api/v1/exports/log")]),
     # Last: a logout ends the actor's session, access token included.
+    Case("OPTIONS", "/api/v1/photos/uploads", "public", _one("/api/v1/photos/uploads", ok=204)),
+    Case("POST", "/api/v1/photos/uploads", "writer", _photo_uploads),
+    Case("PATCH", "/api/v1/photos/uploads/{photo_id}", "writer", _photo_patches),
+    Case("GET", "/api/v1/photos/{photo_id}", "any", _photo_reads("")),
+    Case("GET", "/api/v1/photos/{photo_id}/thumbnail", "any", _photo_reads("/thumbnail")),
     Case("POST", "/api/v1/auth/logout", "any", _one("/api/v1/auth/logout", ok=204)),
 ]
 
@@ -576,7 +613,9 @@ def test_routes_by_role_and_scope(world: World) -> None:
         actors = ["anon"] if case.who == "public" else list(ACTORS)
         for actor in actors:
             for v in case.variants(w, actor):
-                r = w.client.request(case.method, v.url, headers=w.headers[actor], **v.kw)
+                kw = dict(v.kw)  # a variant's own headers (tus's) go beside the actor's
+                headers = {**w.headers[actor], **kw.pop("headers", {})}
+                r = w.client.request(case.method, v.url, headers=headers, **kw)
                 want = expected_status(case.who, actor, v)
                 where = f"{case.method} {v.url} {v.kw.get('params', '')} as {actor}"
                 if r.status_code != want:

@@ -36,8 +36,15 @@ ROLES = ("admin", "super_t1", "cadre_a")
 # Checks that do not apply, and why.
 # Valid by the schema, refused by meaning — which no schema can say: a cursor is opaque (only
 # the server's own are valid), a push must carry the caller's own device id, a cadre account
-# needs villages.
-REFUSED_BY_MEANING = ("GET /api/v1/sync/pull", "POST /api/v1/sync/push", "POST /api/v1/users")
+# needs villages; a tus upload the exact length of a photo record and the server's offset.
+REFUSED_BY_MEANING = (
+    "GET /api/v1/sync/pull",
+    "POST /api/v1/sync/push",
+    "POST /api/v1/users",
+    "POST /api/v1/photos/uploads",
+    "HEAD /api/v1/photos/uploads/{photo_id}",
+    "PATCH /api/v1/photos/uploads/{photo_id}",
+)
 # A `since` date given as a number is read as a Unix time (pydantic's lax mode): `since=0`
 # is 1970-01-01, not an error.
 SINCE = (

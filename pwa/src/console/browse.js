@@ -7,6 +7,7 @@ import { useApp } from '../state.js';
 import { choices, label, show } from '../schema.js';
 import { cached, Device, Failure, get, Person, townships, useApi, useNames, villageName, when } from './data.js';
 import { PdfLink } from '../ui/measures.js';
+import { ServerThumb } from '../ui/photos.js';
 
 const ZERO = { households: 0, not_out: 0, out: 0, monitored: 0, members: 0, visits: 0 };
 const KEYS = Object.keys(ZERO);
@@ -215,12 +216,14 @@ export function HouseholdView({ id, user }) {
       <h2>走访记录（${f.visits.length}）</h2>
       ${f.visits.length
         ? html`<div class="scroll"><table class="grid">
-            <thead><tr><th>时间</th><th>类型</th><th>记录</th><th>需求</th><th>定位</th></tr></thead>
+            <thead><tr><th>时间</th><th>类型</th><th>记录</th><th>需求</th><th>定位</th><th>照片</th></tr></thead>
             <tbody>${f.visits.map((vi) => {
               const x = vi.data;
+              const shots = (f.photos || []).filter((p) => p.data.visit_id === vi.id);
               const skew = x.clock_skew_s != null && Math.abs(x.clock_skew_s) > 300;
               return html`<tr><td>${when(x.occurred_at_corrected || x.occurred_at)}${skew ? html` <i class="tag bad" title="手机时间偏差">时间偏差</i>` : null}</td>
-                <td>${show('visit', 'kind', x.kind)}</td><td class="wrap">${x.notes || '—'}</td><td>${show('visit', 'needs', x.needs)}</td><td>${show('visit', 'gps', x.gps)}</td></tr>`;
+                <td>${show('visit', 'kind', x.kind)}</td><td class="wrap">${x.notes || '—'}</td><td>${show('visit', 'needs', x.needs)}</td><td>${show('visit', 'gps', x.gps)}</td>
+                <td><span class="thumbs" data-testid="console-photos">${shots.map((p) => html`<${ServerThumb} key=${p.id} id=${p.id} />`)}</span></td></tr>`;
             })}</tbody></table></div>`
         : html`<p class="sub">还没有走访</p>`}
     </section>

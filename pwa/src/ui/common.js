@@ -93,7 +93,7 @@ export function RecordField({ type, name, errors, children }) {
 // refuse, with its words, next to the field: focused and scrolled into view. Odd but possible
 // values (an income halved) are confirmed first. Answers the op queued, null when nothing
 // changed, undefined when not saved.
-export async function saveChecked(type, id, data, { before = null, setErrors }) {
+export async function saveChecked(type, id, data, { before = null, setErrors, more = null }) {
   const errs = check(type, data);
   if (errs.length) {
     const byField = {};
@@ -108,5 +108,5 @@ export async function saveChecked(type, id, data, { before = null, setErrors }) 
   }
   for (const w of confirmations(type, before, data)) if (!confirm(w.message)) return undefined;
   setErrors({});
-  return saveRecord(type, id, data);
+  return saveRecord(type, id, data, more);
 }

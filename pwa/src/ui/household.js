@@ -10,6 +10,7 @@ import { MapCard } from './mapcard.js';
 import { OtherRecords } from './records.js';
 import { Notices } from './notices.js';
 import { MeasurePlan, PdfLink } from './measures.js';
+import { VisitPhotos } from './photos.js';
 
 const HH_FIELDS = ['head_name', 'group_code', 'address', 'id_number', 'phone', 'poverty_category', 'poverty_status',
   'causes', 'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'remark'];
@@ -137,6 +138,7 @@ export function FamilyFile({ id }) {
               ${v.data.notes ? html`<span class="sub">${v.data.notes}</span>` : null}
               ${v.data.needs?.length ? html`<span class="sub">需求：${show('visit', 'needs', v.data.needs)}</span>` : null}
               ${v.data.follow_up_on ? html`<span class="sub">下次回访：${v.data.follow_up_on}</span>` : null}
+              <${VisitPhotos} visit=${v.id} />
               ${!v.version || (user && v.data.created_by === user.id)
                 ? html`<span class="row-actions">
                     <a class="button" href=${`#/h/${id}/visit/${v.id}`} data-testid="visit-edit">修改</a>

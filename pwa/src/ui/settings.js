@@ -4,13 +4,14 @@ import { deviceId, delMeta, getMeta } from '../db.js';
 import { useApp, setState, toast } from '../state.js';
 import { api } from '../api.js';
 import { shortTime } from '../schema.js';
+import { photoUsage } from '../photos.js';
 
 const mb = (n) => (n / 1024 / 1024).toFixed(1) + ' MB';
 
 async function load() {
   const est = navigator.storage?.estimate ? await navigator.storage.estimate() : null;
   const persisted = navigator.storage?.persisted ? await navigator.storage.persisted() : false;
-  return { est, persisted, device: await deviceId(), skew: await getMeta('clock_skew_s') };
+  return { est, persisted, device: await deviceId(), skew: await getMeta('clock_skew_s'), photos: await photoUsage() };
 }
 
 export function Settings() {
@@ -51,6 +52,7 @@ export function Settings() {
       <dl class="facts" data-testid="storage">
         <dt>持久存储</dt><dd data-testid="persisted">${info ? (info.persisted ? '已开启（系统不会自动清除）' : '未开启') : ''}</dd>
         <dt>已用 / 可用</dt><dd data-testid="estimate">${info?.est ? `${mb(info.est.usage)} / ${mb(info.est.quota)}` : '无法获取'}</dd>
+        <dt>其中照片</dt><dd data-testid="photo-usage">${info ? `${info.photos.count} 张，${mb(info.photos.bytes)}（待上传 ${info.photos.waiting} 张）` : ''}</dd>
       </dl>
       ${info && !info.persisted ? html`<button onClick=${persist}>申请持久存储</button>` : null}
     </section>

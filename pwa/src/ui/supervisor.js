@@ -30,6 +30,7 @@ import {
   why,
 } from '../supervision/data.js';
 import { Reports } from './supervisor-reports.js';
+import { ServerThumb } from './photos.js';
 import '../supervision/supervisor.css';
 
 export function Supervision({ path }) {
@@ -266,6 +267,7 @@ function LastVisit({ v }) {
     <span class="sv-line">${place}</span>
     <span class="sv-line">${gps}${v.distance_km != null ? ` · 距村中心 ${v.distance_km.toFixed(1)} 公里` : ''}
       ${v.far ? html`<i class="tag bad" data-testid="sv-far">离村较远</i>` : null}</span>
+    ${v.photos?.length ? html`<span class="sv-line thumbs" data-testid="sv-photo"><${ServerThumb} id=${v.photos[0]} /></span>` : null}
     ${v.clock_skew_flag
       ? html`<span class="sv-line sv-skew" data-testid="sv-skew">
           <i class="tag bad">时钟不准</i> 手机记的是 ${shortTime(v.occurred_at)}，手机时钟${v.clock_skew_s > 0 ? '快' : '慢'}约 ${Math.round(Math.abs(v.clock_skew_s) / 60)} 分钟，上面是校正后的时间

@@ -4,6 +4,8 @@ import { childrenOf, getRecord } from '../store.js';
 import { isoLocal, makeUuid } from '../db.js';
 import { toast, bump } from '../state.js';
 import { refreshCounts } from '../sync.js';
+import { photosWith } from '../photos.js';
+import { PhotoPicker } from './photos.js';
 
 const GPS_TIMEOUT_MS = 15000;
 
@@ -47,6 +49,7 @@ export function VisitForm({ household, visit }) {
   const [follow, setFollow] = useState(null);
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState({});
+  const [photos, setPhotos] = useState([]);
   const id = useRef(visit || makeUuid());
   const was = existing?.data || {};
   const defaultKind = was.kind || (earlier && earlier.length ? 'revisit' : 'first_visit');
@@ -64,11 +67,13 @@ export function VisitForm({ household, visit }) {
       needs: needs ?? was.needs ?? [],
       follow_up_on: (follow ?? was.follow_up_on) || null,
     };
-    const op = await saveChecked('visit', id.current, data, { setErrors });
+    // the photos in the visit's own transaction: saved with it or not at all
+    const more = photos.length ? photosWith(id.current, photos, data.gps) : null;
+    const op = await saveChecked('visit', id.current, data, { setErrors, more });
     if (op === undefined) return setBusy(false);
     await refreshCounts();
     bump();
-    toast(op ? '已保存，待同步' : '没有修改');
+    toast(op || photos.length ? '已保存，待同步' : '没有修改');
     go(`/h/${household}`);
   }
 
@@ -78,6 +83,7 @@ export function VisitForm({ household, visit }) {
       <${F} type="visit" name="notes" errors=${errors}><${Area} name="notes" value=${notes ?? was.notes ?? ''} onInput=${setNotes} rows="5" placeholder="家中情况、谈话内容" /><//>
       <${F} type="visit" name="needs" errors=${errors}><${Checks} type="visit" field="needs" value=${needs ?? was.needs ?? []} onChange=${setNeeds} /><//>
       <${F} type="visit" name="follow_up_on" errors=${errors}><${Text} name="follow_up_on" type="date" value=${follow ?? was.follow_up_on ?? ''} onInput=${setFollow} /><//>
+      <${PhotoPicker} visit=${id.current} added=${photos} setAdded=${setPhotos} />
       <p class="sub" data-testid="gps">
         ${fix.state === 'ok'
           ? `已定位，精度约 ${Math.round(fix.gps.accuracy_m)} 米`
