@@ -199,11 +199,12 @@ RENDER_LIST = """async ([village, n]) => {
     const t0 = performance.now();
     document.querySelector('a[href$="/g/all"]').click();
     let first = null;
-    await new Promise((ok) => {
+    await new Promise((ok, no) => {
         const f = () => {
             const k = rows();
             if (k && first === null) first = performance.now() - t0;
-            k >= n ? ok() : requestAnimationFrame(f);
+            if (performance.now() - t0 > 60000) no(new Error(`${k} of ${n} rows after 60 s`));
+            else k >= n ? ok() : requestAnimationFrame(f);
         };
         f();
     });
