@@ -248,18 +248,28 @@ export async function pull(onPage) {
     version: new Map(), // type/id → the version this pull stored
     village: new Map(), // type/id → the village of a record this pull stored (for its children)
   };
+  const ask = (c) => {
+    const q = `/api/v1/sync/pull?limit=${PULL_LIMIT}` + (c ? `&cursor=${encodeURIComponent(c)}` : '');
+    const answer = api('GET', q);
+    answer.catch(() => {}); // awaited below, or dropped when a page before it failed
+    return answer;
+  };
+  // The next page is asked for while this one is stored: the server's time and the
+  // transfer hide behind the phone's writing. Only a stored page moves the cursor.
+  let next = ask(cursor);
   for (let i = 0; i < 10000; i++) {
-    const q = `/api/v1/sync/pull?limit=${PULL_LIMIT}` + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '');
     let page;
     try {
-      page = await api('GET', q);
+      page = await next;
     } catch (e) {
       if (e instanceof ApiError && e.code === 'bad_cursor' && cursor) {
         cursor = ''; // the server no longer reads it: pull the whole scope again
+        next = ask(cursor);
         continue;
       }
       throw e;
     }
+    next = page.more ? ask(page.cursor) : null;
     const records = page.records || [];
     await applyPage(records, page.cursor, known);
     if (page.scope) {
