@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -396,6 +397,7 @@ def bench_sync(args: argparse.Namespace, dists: dict[str, Path], figures: dict) 
     finally:
         for s in servers.values():
             s.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
     for name in dists:
         figures[f"first_sync_ms_{name}"] = median(times[name])
         figures[f"first_sync_spread_{name}"] = spread(times[name])
@@ -482,6 +484,7 @@ def bench_list(args: argparse.Namespace, dists: dict[str, Path], figures: dict) 
     finally:
         for s in servers.values():
             s.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main() -> None:
@@ -507,10 +510,13 @@ def main() -> None:
             text=True,
         ).stdout.strip(),
     }
-    if args.only != "list":
-        bench_sync(args, dists, figures)
-    if args.only != "sync":
-        bench_list(args, dists, figures)
+    try:
+        if args.only != "list":
+            bench_sync(args, dists, figures)
+        if args.only != "sync":
+            bench_list(args, dists, figures)
+    finally:
+        shutil.rmtree(base.parent.parent, ignore_errors=True)  # the baseline's build folder
 
     rate = f"{args.rate:g}x"
     print(f"\nbaseline: the PWA of {figures['baseline']}; median of {args.runs} runs (min–max)")

@@ -87,7 +87,9 @@ let ahead = null; // {village, rev, rows: Promise of prepared rows}
 
 function readAhead(village, rev, groups) {
   if (ahead && ahead.village === village && ahead.rev === rev) return;
-  ahead = { village, rev, rows: households(village).then((rows) => prepare(rows, groups)) };
+  const rows = households(village).then((rows) => prepare(rows, groups));
+  rows.catch(() => {}); // a failed read ahead is only the next screen's to report
+  ahead = { village, rev, rows };
 }
 
 function villageRows(village, group, rev, groups) {
