@@ -60,6 +60,9 @@ const ROUTES = [
   [/^\/sv((?:\/.*)?)$/, (rest) => html`<${SupervisionEntry} path=${rest.slice(1)} />`],
 ];
 
+// 7,407 as 7,407: a first sync's counts read at a glance
+const count = new Intl.NumberFormat('en-US');
+
 function StatusBar() {
   const s = useApp();
   const waiting = s.pending + s.rejected;
@@ -75,8 +78,12 @@ function StatusBar() {
     </button>
     ${s.syncing
       ? html`<div class="progress">
-          <progress value=${s.phase === 'pull' ? s.pages : undefined} max=${s.pages + (s.more ? 1 : 0) || 1}></progress>
-          <span>${s.phase === 'push' ? '正在上传修改…' : `正在下载：已收到 ${s.pulled} 条`}</span>
+          <progress value=${s.phase === 'pull' ? s.pulled : undefined} max=${s.total || s.pulled + (s.more ? 1 : 0) || 1}></progress>
+          <span data-testid="sync-progress">${s.phase === 'push'
+            ? '正在上传修改…'
+            : s.total
+              ? `已下载 ${count.format(s.pulled)} / ${count.format(s.total)} 条`
+              : `正在下载：已收到 ${count.format(s.pulled)} 条`}</span>
         </div>`
       : s.syncError
         ? html`<div class="sync-error" data-testid="sync-error">${s.syncError}${waiting ? '，修改已保存在本机' : ''}</div>`

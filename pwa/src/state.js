@@ -11,6 +11,7 @@ let state = {
   syncs: 0, // sync runs finished since the page opened
   phase: '', // push | pull
   pulled: 0,
+  total: 0, // the records of this pull, when the server says (a first sync)
   pages: 0,
   more: false,
   pending: 0,
