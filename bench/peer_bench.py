@@ -448,6 +448,8 @@ class Round:
     push_mq: list[float] = field(default_factory=list)  # seconds per batch
     push_peer: list[float] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
+    cpu_mq: float = 0.0  # the server process's CPU seconds over the push phase
+    cpu_peer: float = 0.0
     pull_mq: tuple[int, float] = (0, 0.0)
     pull_peer: tuple[int, float] = (0, 0.0)
 
@@ -478,12 +480,15 @@ def one_round(
         ]
         for i in range(0, len(edited), BATCH):
             peer.bulk(edited[i : i + BATCH])
+        cpu0 = cpu_seconds(mq_proc.pid), cpu_seconds(peer_proc.pid)
         for i, b in enumerate(batches):
             first, second = (mq, peer) if i % 2 == 0 else (peer, mq)
             t1, t2 = first.push(b), second.push(b)
             out.push_mq.append(t1 if first is mq else t2)
             out.push_peer.append(t2 if first is mq else t1)
             out.sizes.append(len(b))
+        out.cpu_mq = cpu_seconds(mq_proc.pid) - cpu0[0]
+        out.cpu_peer = cpu_seconds(peer_proc.pid) - cpu0[1]
         reader = Minqing(f"http://127.0.0.1:{ports[0]}")
         reader.login("cadre3", "bench-cadre3")
         # Pulled twice each, alternately; the second of each is reported (warm caches on both).
@@ -494,6 +499,14 @@ def one_round(
         stop(mq_proc)
         stop(peer_proc)
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process (and its reaped children) so far: the cost of
+    the work, less disturbed than wall time by the other work on a shared machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(f) for f in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def rates(sizes: list[int], times: list[float]) -> tuple[float, float, float, float]:
@@ -513,6 +526,11 @@ def report(r: Round, peer_name: str) -> None:
         f"  {peer_name} {pr[0]:8,.0f} docs/s  (per batch min/median/max {pr[1]:,.0f}/{pr[2]:,.0f}/{pr[3]:,.0f})"
     )
     print(f"  push ratio Minqing / peer = {mq[0] / pr[0]:.2f}x")
+    n = sum(r.sizes) / 1000
+    print(
+        f"  server CPU per 1,000 ops: Minqing {r.cpu_mq / n * 1000:.0f} ms, "
+        f"peer {r.cpu_peer / n * 1000:.0f} ms (ratio peer / Minqing {r.cpu_peer / r.cpu_mq:.2f}x)"
+    )
     (n1, t1), (n2, t2) = r.pull_mq, r.pull_peer
     print(f"  Minqing full pull (cadre3)  {n1:,} records in {t1:.2f} s = {n1 / t1:,.0f}/s")
     print(f"  peer _changes include_docs  {n2:,} docs in {t2:.2f} s = {n2 / t2:,.0f}/s")
