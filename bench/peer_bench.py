@@ -255,6 +255,15 @@ def read_store(url: str, n_edits: int, rng: random.Random) -> dict[str, Any]:
     }
 
 
+def uuid7() -> str:
+    """A UUIDv7 as the phone makes its ids (pwa/src/db.js ``makeUuid``): ms time, then random."""
+    ms = time.time_ns() // 1_000_000
+    b = bytearray(ms.to_bytes(6, "big") + os.urandom(10))
+    b[6] = (b[6] & 0x0F) | 0x70
+    b[8] = (b[8] & 0x3F) | 0x80
+    return str(uuid.UUID(bytes=bytes(b)))
+
+
 def jsonable(v: Any) -> Any:
     return orjson.loads(orjson.dumps(v))
 
@@ -271,9 +280,9 @@ def make_ops(store: dict[str, Any], n_ops: int, rng: random.Random) -> list[list
             data["remark"] = "新识别户，待入户核实" if rng.random() < 0.3 else None
             ops.append(
                 {
-                    "op_id": str(uuid.uuid4()),
+                    "op_id": uuid7(),
                     "type": "household",
-                    "id": str(uuid.uuid4()),
+                    "id": uuid7(),
                     "base_version": None,
                     "recorded_at": now,
                     "set": data,
@@ -288,7 +297,7 @@ def make_ops(store: dict[str, Any], n_ops: int, rng: random.Random) -> list[list
             }
             ops.append(
                 {
-                    "op_id": str(uuid.uuid4()),
+                    "op_id": uuid7(),
                     "type": "household",
                     "id": rid,
                     "base_version": version,
@@ -325,7 +334,7 @@ class Minqing:
         body = orjson.dumps(
             {
                 "device_id": self.device,
-                "batch_id": str(uuid.uuid4()),
+                "batch_id": uuid7(),
                 "device_time": datetime.now(UTC).isoformat(),
                 "ops": [{k: v for k, v in o.items() if k != "_full"} for o in ops],
             }
@@ -450,6 +459,8 @@ class Round:
     sizes: list[int] = field(default_factory=list)
     cpu_mq: float = 0.0  # the server process's CPU seconds over the push phase
     cpu_peer: float = 0.0
+    written_mq: int = 0  # bytes the server process wrote to storage over the push phase
+    written_peer: int = 0
     pull_mq: tuple[int, float] = (0, 0.0)
     pull_peer: tuple[int, float] = (0, 0.0)
 
@@ -481,6 +492,7 @@ def one_round(
         for i in range(0, len(edited), BATCH):
             peer.bulk(edited[i : i + BATCH])
         cpu0 = cpu_seconds(mq_proc.pid), cpu_seconds(peer_proc.pid)
+        io0 = written(mq_proc.pid), written(peer_proc.pid)
         for i, b in enumerate(batches):
             first, second = (mq, peer) if i % 2 == 0 else (peer, mq)
             t1, t2 = first.push(b), second.push(b)
@@ -489,6 +501,8 @@ def one_round(
             out.sizes.append(len(b))
         out.cpu_mq = cpu_seconds(mq_proc.pid) - cpu0[0]
         out.cpu_peer = cpu_seconds(peer_proc.pid) - cpu0[1]
+        out.written_mq = written(mq_proc.pid) - io0[0]
+        out.written_peer = written(peer_proc.pid) - io0[1]
         reader = Minqing(f"http://127.0.0.1:{ports[0]}")
         reader.login("cadre3", "bench-cadre3")
         # Pulled twice each, alternately; the second of each is reported (warm caches on both).
@@ -507,6 +521,14 @@ def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = sum(int(f) for f in fields[11:15])
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def written(pid: int) -> int:
+    """Bytes a process has written, as the kernel counts them (page cache included)."""
+    for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+        if line.startswith("wchar:"):
+            return int(line.split()[1])
+    return 0
 
 
 def rates(sizes: list[int], times: list[float]) -> tuple[float, float, float, float]:
@@ -530,6 +552,10 @@ def report(r: Round, peer_name: str) -> None:
     print(
         f"  server CPU per 1,000 ops: Minqing {r.cpu_mq / n * 1000:.0f} ms, "
         f"peer {r.cpu_peer / n * 1000:.0f} ms (ratio peer / Minqing {r.cpu_peer / r.cpu_mq:.2f}x)"
+    )
+    print(
+        f"  bytes written per op: Minqing {r.written_mq / sum(r.sizes):,.0f}, "
+        f"peer {r.written_peer / sum(r.sizes):,.0f}"
     )
     (n1, t1), (n2, t2) = r.pull_mq, r.pull_peer
     print(f"  Minqing full pull (cadre3)  {n1:,} records in {t1:.2f} s = {n1 / t1:,.0f}/s")
