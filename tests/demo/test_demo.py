@@ -115,8 +115,9 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
         total += len(records)
         seqs[name] = [r["seq"] for r in records]
         for r in records:
-            # A group's map has the group's derived id (version 8), like the phone's.
-            assert uuid.UUID(r["id"]).version == (8 if name == "condition_map" else 4)
+            # A group's map has the group's derived id (version 8), like the phone's; the
+            # rest time-ordered ids (version 7), as phones make them.
+            assert uuid.UUID(r["id"]).version == (8 if name == "condition_map" else 7)
             assert (r["version"], r["deleted"], r["has_conflict"]) == (1, False, False)
             # Family files are the admin's import; visits and maps their village's resident
             # cadre's.
