@@ -556,6 +556,8 @@ def report(r: Round, peer_name: str) -> None:
     print(
         f"  bytes written per op: Minqing {r.written_mq / sum(r.sizes):,.0f}, "
         f"peer {r.written_peer / sum(r.sizes):,.0f}"
+        # PostgreSQL writes in its own processes: only SQLite's count is the store's.
+        + ("" if r.engine == "SQLite" else " (Minqing's process only: not PostgreSQL's)")
     )
     (n1, t1), (n2, t2) = r.pull_mq, r.pull_peer
     print(f"  Minqing full pull (cadre3)  {n1:,} records in {t1:.2f} s = {n1 / t1:,.0f}/s")
