@@ -17,6 +17,7 @@ import argparse
 import os
 import random
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -35,10 +36,13 @@ import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 PASSWORD = "load-bench-pass-1"
 COUNTY, TOWNSHIP = "520698", "520698100"
 VILLAGES = [f"{TOWNSHIP}{n:03d}" for n in range(1, 16)]
 ON_FILE = 40  # families per village before the run
+# The villager groups of each village (the built township's; a demo county's own with --demo).
+GROUPS: dict[str, list[str]] = {v: [f"{v}{g:03d}" for g in range(1, 9)] for v in VILLAGES}
 SURNAMES = "杨龙吴张王李刘田姚石罗潘彭"
 GIVEN = "光明秀英再华小军国强春花德福永贵金兰"
 
@@ -119,6 +123,60 @@ def build_township(url: str, cadres: int) -> list[tuple[str, str]]:
         )
         s.commit()
     engine.dispose()
+    return out
+
+
+def demo_township(url: str, cadres: int) -> list[tuple[str, str]]:
+    """On a copy of the demo county: its first township, a cadre per phone over its
+    villages and an admin (the demo's families are the families on file)."""
+    from argon2 import PasswordHasher
+    from sqlalchemy import select
+    from sqlmodel import Session, col
+
+    from backend.auth.users import create_user
+    from backend.database import make_engine
+    from backend.geo.models import Township, Village, VillagerGroup
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    engine = make_engine(url)
+    out = []
+    with Session(engine) as s:
+        town = s.execute(select(col(Township.code)).order_by(Township.code)).scalars().first()
+        villages = list(
+            s.execute(
+                select(col(Village.code))
+                .where(col(Village.township_code) == town)
+                .order_by(col(Village.code))
+            ).scalars()
+        )
+        GROUPS.clear()
+        for code, village in s.execute(
+            select(col(VillagerGroup.code), col(VillagerGroup.village_code)).where(
+                col(VillagerGroup.village_code).in_(villages)
+            )
+        ):
+            GROUPS.setdefault(village, []).append(code)
+        for i in range(cadres):
+            username, village = f"load{i:03d}", villages[i % len(villages)]
+            create_user(
+                s,
+                {
+                    "username": username,
+                    "password": PASSWORD,
+                    "role": "cadre",
+                    "villages": [village],
+                },
+                password_hash=cheap,
+            )
+            out.append((username, village))
+        create_user(
+            s,
+            {"username": "load_admin", "password": PASSWORD, "role": "admin"},
+            password_hash=cheap,
+        )
+        s.commit()
+    engine.dispose()
+    print(f"demo county copy: township {town}, {len(villages)} villages")
     return out
 
 
@@ -268,7 +326,7 @@ class Phone:
                     continue
                 hid = self.rng.choice(fresh)
                 edited.add(hid)
-                change = self.rng.choice(
+                change: dict[str, Any] = self.rng.choice(
                     [
                         {"income_per_head": self.rng.choice([3200, 4200, 5600])},
                         {"poverty_status": self.rng.choice(["not_out", "out", "monitored"])},
@@ -303,7 +361,7 @@ class Phone:
         rng = self.rng
         return {
             "village_code": self.village,
-            "group_code": f"{self.village}{rng.randint(1, 8):03d}",
+            "group_code": rng.choice(GROUPS[self.village]),
             "head_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
             "address": f"第{rng.randint(1, 8)}组{rng.randint(1, 99)}号",
             "poverty_status": rng.choice(["not_out", "out", "monitored"]),
@@ -472,16 +530,34 @@ def main() -> int:
     ap.add_argument("--database-url", default="", help="PostgreSQL server url (default SQLite)")
     ap.add_argument("--port", type=int, default=8766)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--demo", action="store_true", help="on a copy of the demo county")
+    ap.add_argument("--cache", default=str(ROOT / "bench" / "results" / "cache"))
     args = ap.parse_args()
     os.environ["MINQING_ENVIRONMENT"] = "development"
     tmp = tempfile.mkdtemp(prefix="mq-load-")
-    url, server_url = fresh_database(args.database_url or f"sqlite:///{tmp}/load.sqlite")
-    cadres = build_township(url, args.phones + 1)
+    if args.demo:
+        # A copy of the demo county (bench/peer_bench.py builds and caches it).
+        import peer_bench
+
+        cache = Path(args.cache)
+        cache.mkdir(parents=True, exist_ok=True)
+        if args.database_url:
+            name = peer_bench.cached_postgres(args.database_url)
+            url, copy = peer_bench.copy_postgres(args.database_url, name)
+            server_url = args.database_url
+        else:
+            url = peer_bench.copy_sqlite(peer_bench.cached_sqlite(cache), Path(tmp))
+            server_url = None
+        cadres = demo_township(url, args.phones + 1)
+    else:
+        url, server_url = fresh_database(args.database_url or f"sqlite:///{tmp}/load.sqlite")
+        cadres = build_township(url, args.phones + 1)
     proc = start_server(url, args.port)
     base = f"http://127.0.0.1:{args.port}"
     try:
-        seed_families(base, random.Random(args.seed))
-        print(f"database: {url.split('://')[0]}; {len(VILLAGES)} villages, {ON_FILE} families each")
+        if not args.demo:
+            seed_families(base, random.Random(args.seed))
+        print(f"database: {url.split('://')[0]}; demo county: {args.demo}")
         # The baseline: one phone alone (its own cadre), then the township at once.
         alone = run(base, proc.pid, cadres[-1:], args.ops, args.batch, args.seed + 1)
         crowd = run(base, proc.pid, cadres[: args.phones], args.ops, args.batch, args.seed)
@@ -490,6 +566,7 @@ def main() -> int:
         proc.wait()
         if server_url:
             drop_database(url, server_url)
+        shutil.rmtree(tmp, ignore_errors=True)
     report("baseline", alone, args.ops, args.batch)
     report("township", crowd, args.ops, args.batch)
     print(

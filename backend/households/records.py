@@ -117,6 +117,28 @@ def group_in_village(session: Session, data: dict[str, Any], village_code: str) 
     return None
 
 
+def _groups_of_villages(session: Session, villages: set[str]) -> None:
+    """The groups of all the villages a push names, in one query (a county-wide batch named
+    three hundred villages: a query each was 28% of its time, bench/peer_bench.py)."""
+    groups: dict[str, set[str]] = session.info.setdefault("groups_of_village", {})
+    missing = sorted(v for v in villages if v not in groups)
+    if not missing:
+        return
+    for v in missing:
+        groups[v] = set()
+    rows = session.connection().execute(
+        select(col(VillagerGroup.code), col(VillagerGroup.village_code)).where(
+            col(VillagerGroup.village_code).in_(missing)
+        )
+    )
+    for code, village in rows:
+        groups[village].add(code)
+
+
+# Called by the push engine before its ops, with every village the batch names.
+setattr(group_in_village, "prefetch", _groups_of_villages)  # noqa: B010
+
+
 HOUSEHOLD = declare(
     RecordType(
         name="household",

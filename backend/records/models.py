@@ -43,8 +43,9 @@ class RecordColumns(SQLModel):
     deleted: bool = False
     # Global change sequence: pulls page through it (see backend/sync/sequence.py).
     seq: int = Field(sa_type=sa.BigInteger, index=True)
-    # The village that fixes who may see and change the record.
-    village_code: str = Field(foreign_key="village.code", index=True, max_length=12)
+    # The village that fixes who may see and change the record. No index of its own:
+    # ``(village_code, seq)`` (``record_indexes``) serves every lookup by village.
+    village_code: str = Field(foreign_key="village.code", max_length=12)
     has_conflict: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     created_by: int = Field(foreign_key="user.id")
@@ -61,10 +62,10 @@ class RecordHistory(SQLModel, table=True):
     """Every version of every record: the base for three-way merges and the audit trail."""
 
     __tablename__ = "record_history"
-    __table_args__ = (
-        sa.UniqueConstraint("type", "record_id", "version"),
-        sa.Index("ix_record_history_record", "record_id", "version"),
-    )
+    # The unique (type, record_id, version) is the one index: every read names the type
+    # and the record. An index on (record_id, version) and one on village_code repeated it
+    # or served no query, and cost a B-tree write per version (migration 0011).
+    __table_args__ = (sa.UniqueConstraint("type", "record_id", "version"),)
 
     id: int | None = Field(default=None, primary_key=True)
     type: str = Field(max_length=20)
@@ -73,7 +74,7 @@ class RecordHistory(SQLModel, table=True):
     data: dict = Field(sa_type=JSONType)  # type: ignore[type-arg]
     deleted: bool = False
     changed: list = Field(sa_type=JSONType)  # type: ignore[type-arg]
-    village_code: str = Field(max_length=12, index=True)
+    village_code: str = Field(max_length=12)
     op: str = Field(max_length=12)  # create | update | delete | resolve
     op_id: str | None = Field(default=None, max_length=36)
     user_id: int

@@ -213,7 +213,7 @@ def _table_model(rt: RecordType) -> type[SQLModel]:
         # The scope column holds the county's code: one column, so that every engine path
         # (push, pull, history, conflicts) files and checks records the same way.
         annotations["village_code"] = str
-        attrs["village_code"] = Field(foreign_key="county.code", index=True, max_length=12)
+        attrs["village_code"] = Field(foreign_key="county.code", max_length=12)
     for f in rt.device_times:
         annotations[f"{f}_corrected"] = datetime | None
         attrs[f"{f}_corrected"] = Field(default=None, sa_type=sa.DateTime(timezone=True))

@@ -28,6 +28,19 @@ CONFLICTS: Table = RecordConflict.__table__  # type: ignore[attr-defined]
 SYNC_OPS: Table = SyncOp.__table__  # type: ignore[attr-defined]
 
 
+# What every new version of a stored row may change besides its fields (``_bump``, delete,
+# a conflict's flag, the change sequence).
+BOOKKEEPING = (
+    "version",
+    "deleted",
+    "seq",
+    "has_conflict",
+    "updated_at",
+    "updated_by",
+    "updated_device",
+)
+
+
 @dataclass
 class RecordState:
     """A record as a unit of work sees it: its row (None while it does not exist) and history."""
@@ -38,6 +51,10 @@ class RecordState:
     in_db: bool
     history: dict[int, Version] = field(default_factory=dict)
     touched_order: int | None = None
+    # Columns of a stored row whose value changed since it was read: an UPDATE sets only
+    # these and the bookkeeping. SQLite rewrites an index entry whenever the SET names one
+    # of its columns, changed or not: household edits rewrote their group_code index pages.
+    dirty: set[str] = field(default_factory=set)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -189,11 +206,14 @@ class RowWriter:
         before = st.data
         self._bump(st)
         st.row.update(final)
+        st.dirty.update(f for f in final if final[f] != before[f])
         if any(final[f] != before[f] for f in st.rt.device_times):
             # A phone's new time is corrected by its skew; a reviewer's pick by the skew the
             # record already carries (the phone that reported the value).
             skew = self.author.skew if self.author.skew is not None else st.row["clock_skew_s"]
-            st.row.update(self._derived(st.rt, final, skew))
+            derived = self._derived(st.rt, final, skew)
+            st.row.update(derived)
+            st.dirty.update(derived)
         if has_conflict is not None:
             st.row["has_conflict"] = has_conflict
         self._record(st, kind, changed, op_id, observed)
@@ -272,25 +292,32 @@ class RowWriter:
         """Insert new rows and update changed ones, numbered from ``first_seq`` in the order
         they were last touched, then the history."""
         ordered = sorted(self._touched, key=lambda s: s.touched_order or 0)
-        by_type: dict[str, tuple[RecordType, list[dict[str, Any]], list[dict[str, Any]]]] = {}
+        by_type: dict[str, tuple[RecordType, list[dict[str, Any]], list[RecordState]]] = {}
         for n, s in enumerate(ordered):
             assert s.row is not None
             s.row["seq"] = first_seq + n
             _rt, inserts, updates = by_type.setdefault(s.rt.name, (s.rt, [], []))
             if s.in_db:
-                updates.append({**{k: v for k, v in s.row.items() if k != "id"}, "b_id": s.id})
+                updates.append(s)
             else:
                 inserts.append(dict(s.row))
                 s.in_db = True
             s.touched_order = None
         conn = session.connection()
-        for rt, inserts, updates in by_type.values():
+        for rt, inserts, updated in by_type.values():
             t = rt.table
             if inserts:
                 conn.execute(t.insert(), inserts)
-            if updates:
-                # SET is built from the keys of the rows: every column but the id.
-                conn.execute(t.update().where(t.c.id == bindparam("b_id")), updates)
+            if updated:
+                # One executemany sets the same columns in every row: the bookkeeping and
+                # whatever changed in any of them (each row carries its own values).
+                cols = sorted(set(BOOKKEEPING).union(*(s.dirty for s in updated)))
+                rows = []
+                for s in updated:
+                    assert s.row is not None
+                    rows.append({**{c: s.row[c] for c in cols}, "b_id": s.id})
+                    s.dirty = set()
+                conn.execute(t.update().where(t.c.id == bindparam("b_id")), rows)
         insert_rows(session, HISTORY, self.history_rows)
         self.history_rows, self._touched = [], []
 

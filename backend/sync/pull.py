@@ -70,6 +70,15 @@ def to_record(rt: RecordType, row: Any, mask: bool) -> PulledRecord:
     )
 
 
+def _pulled_columns(rt: RecordType) -> list[Any]:
+    """What a pulled record is made of, and no more: the bookkeeping times and devices cost
+    a datetime parse each per row on SQLite and are not sent."""
+    t = rt.table
+    names = ["id", "seq", "version", "deleted", "has_conflict", "created_by"]
+    names += [f for f in (*rt.fields, *rt.derived_columns) if f not in names]
+    return [t.c[n] for n in names]
+
+
 def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> PullAnswer:
     """One page of changes after ``cursor`` in change order, from every readable type."""
     key = caller.scope.key
@@ -91,7 +100,7 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> Pu
     for rt in readable:
         t = rt.table
         rows = conn.execute(
-            select(t)
+            select(*_pulled_columns(rt))
             .where(
                 t.c.seq > after,
                 t.c.seq <= upto,

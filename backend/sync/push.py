@@ -9,6 +9,7 @@ also serialises batches: two connections sending the same batch at once cannot b
 
 import re
 import uuid
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import func, select
@@ -99,15 +100,44 @@ class Batch:
             rows = load_rows(self.session, rt, wanted)
             for rid in wanted:
                 self.states[(name, rid)] = RecordState(rt, rid, rows.get(rid), rid in rows)
+        self._prefetch_refs()
+        # An op from the version on file merges against the current row and needs no
+        # history; only a record with an older base, or more than one op in the batch (the
+        # second may name a version the first replaces), has its versions read.
+        ops_on = Counter((op.type, op.id) for op in self.req.ops)
         for name in ids:
             lowest: dict[str, int] = {}
             for op in self.req.ops:
                 st = self.states.get((op.type, op.id))
                 if op.type == name and st is not None and st.row is not None:
                     base = op.base_version or 1
+                    if base >= st.row["version"] and ops_on[(op.type, op.id)] == 1:
+                        continue
                     lowest[op.id] = min(lowest.get(op.id, base), base)
             for rid, versions in load_history(self.session, name, lowest).items():
                 self.states[(name, rid)].history.update(versions)
+
+    def _prefetch_refs(self) -> None:
+        """Reference checks that can (``check.prefetch``) load what the whole batch needs
+        in one query, for every village it names, rather than one query per village."""
+        checks: dict[Any, set[str]] = {}
+        for op in self.req.ops:
+            rt = registry.get(op.type)
+            if rt is None or not rt.ref_checks:
+                continue
+            st = self.states.get((rt.name, op.id))
+            village = st.row["village_code"] if st is not None and st.row else None
+            if village is None and rt.village_field:
+                village = op.set.get(rt.village_field)
+            # Village codes are digits; anything else names no village (and a NUL would
+            # fail the query on PostgreSQL).
+            if not (isinstance(village, str) and village.isascii() and village.isdigit()):
+                continue
+            for check in rt.ref_checks:
+                if getattr(check, "prefetch", None) is not None:
+                    checks.setdefault(check, set()).add(village)
+        for check, villages in checks.items():
+            check.prefetch(self.session, villages)  # type: ignore[attr-defined]
 
     # ── applying ──────────────────────────────────────────────────────────────────────
 

@@ -83,10 +83,18 @@ export async function delMeta(key) {
   await d.delete('meta', key);
 }
 
+// UUIDv7 (RFC 9562): the first 48 bits are the time in ms, the rest random. Records and
+// ops made one after another get ids that sort together, so the server's B-trees append
+// them instead of scattering each batch over the whole county's index pages
+// (bench/peer_bench.py: half the pages a push writes). Any UUID is still accepted.
 export function makeUuid() {
-  if (crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
+  let t = Date.now();
+  for (let i = 5; i >= 0; i--) {
+    b[i] = t % 256;
+    t = Math.floor(t / 256);
+  }
+  b[6] = (b[6] & 0x0f) | 0x70;
   b[8] = (b[8] & 0x3f) | 0x80;
   const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;

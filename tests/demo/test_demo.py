@@ -139,10 +139,11 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
         total += len(records)
         seqs[name] = [r["seq"] for r in records]
         for r in records:
-            # A group's map has the group's derived id (version 8), like the phone's.
-            # The village base's ids are UUIDv5 of what they are (backend/villagebase).
-            version = {"condition_map": 8, "indicator": 5, "indicator_value": 5}.get(name, 4)
-            assert uuid.UUID(r["id"]).version == version
+            # A group's map has the group's derived id (version 8), like the phone's; the
+            # village base's are UUIDv5 of what they are (backend/villagebase); the rest
+            # time-ordered ids (version 7), as phones make them.
+            version = {"condition_map": 8, "indicator": 5, "indicator_value": 5}.get(name, 7)
+            assert uuid.UUID(r["id"]).version == version, name
             assert (r["version"], r["deleted"], r["has_conflict"]) == (1, False, False)
             # Family files are the admin's import; visits and maps their village's resident
             # cadre's.
