@@ -10,6 +10,7 @@ also serialises batches: two connections sending the same batch at once cannot b
 import re
 import uuid
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,7 +22,7 @@ from backend.config import Settings
 from backend.errors import BadRequest, TooLarge
 from backend.messages import InvalidData
 from backend.records import registry
-from backend.records.merge import merge
+from backend.records.merge import Version, merge
 from backend.records.registry import RecordType
 from backend.records.store import (
     CONFLICTS,
@@ -60,6 +61,14 @@ def _canonical(rt: RecordType, data: dict[str, Any]) -> dict[str, Any]:
         return rt.canonical(data)
     except InvalidData as exc:
         raise Rejected("invalid", "数据有误 — " + exc.message) from exc
+
+
+def _filled(v: Version) -> Version:
+    """A version as a rival of a second create: a field its own create left empty is not a
+    value it set (a note one phone wrote and the other left blank is no clash)."""
+    if v.version != 1:
+        return v
+    return replace(v, changed=[f for f in v.changed if v.data.get(f) not in (None, [], {})])
 
 
 class Batch:
@@ -111,7 +120,8 @@ class Batch:
                 st = self.states.get((op.type, op.id))
                 if op.type == name and st is not None and st.row is not None:
                     base = op.base_version or 1
-                    if base >= st.row["version"] and ops_on[(op.type, op.id)] == 1:
+                    single = ops_on[(op.type, op.id)] == 1
+                    if op.base_version is not None and base >= st.row["version"] and single:
                         continue
                     lowest[op.id] = min(lowest.get(op.id, base), base)
             for rid, versions in load_history(self.session, name, lowest).items():
@@ -210,8 +220,11 @@ class Batch:
         assert st.row is not None
         if rt.event and st.row["created_by"] != self.caller.user_id:
             raise Rejected("event_immutable", f"{rt.label}只能由记录人更正")
-        # A create whose id already exists (another device made it): merge against v1
-        # rather than make a second row or lose either side.
+        # A create whose id already exists (another phone made the same record offline: a
+        # village base value's id is what it is) makes no second row. Both creates started
+        # from nothing, so it merges against an empty base: a field both set differently is
+        # a conflict, as two edits of it would be — not a silent win for the later sync.
+        creating = op.base_version is None
         base_version = op.base_version or 1
         version = st.row["version"]
         if base_version > version:
@@ -236,8 +249,12 @@ class Batch:
         assert observed.at is not None
         outcome = merge(
             current=current,
-            base=base.data if base else current,
-            since_base=[v for n, v in st.history.items() if n > base_version],
+            base={} if creating else (base.data if base else current),
+            since_base=(
+                [_filled(v) for v in st.history.values()]
+                if creating
+                else [v for n, v in st.history.items() if n > base_version]
+            ),
             incoming={f: candidate[f] for f in touched},
             me=self.me,
             observed_at=observed.at,

@@ -230,9 +230,16 @@ def test_a_create_with_an_existing_id_never_makes_a_second_row(client, county: C
     hid = new_id()
     a.push_ok([a.op("household", hid, household(county.village_a, income_per_head=100))])
     r = b.push_ok([b.op("household", hid, household(county.village_a, income_per_head=200))])
-    # merged against the first version as an edit from it: the income clashes, kept for review
-    assert r[0]["status"] == "applied"
+    # both creates started from nothing: the incomes clash, the later observation stands
+    # for now and the other is kept for review; what they agree on is no clash
+    assert r[0]["status"] == "conflict"
     assert count(Household) == 1
+    conflict = client.get(f"/api/v1/conflicts/{r[0]['conflict_id']}", headers=a.headers).json()
+    assert set(conflict["fields"]) == {"income_per_head"}
+    assert (
+        conflict["fields"]["income_per_head"]["stored"],
+        conflict["fields"]["income_per_head"]["incoming"],
+    ) == (100, 200)
     a.push_ok([a.op("household", hid, {"income_per_head": 300}, base=1)])
     with open_session() as s:
         h = s.get(Household, hid)

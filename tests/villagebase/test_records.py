@@ -80,8 +80,9 @@ def test_two_phones_filling_different_indicators_both_stand(client, county: Coun
 
 
 def test_two_phones_filling_the_same_indicator_make_one_record(client, county: County) -> None:
-    """Both phones make the same id offline: the second create merges against version 1
-    (the sync contract), so the village has one value, never two."""
+    """Both phones make the same id offline: the second create merges against nothing (both
+    started from an empty value), so the village has one value, never two; the same value
+    is agreement, a different one a conflict kept for review — never a silent overwrite."""
     ids = install_defaults(county)
     v = county.village_a
     p1, p2 = Phone(client, "cadre_a", "d-1"), Phone(client, "cadre_a2", "d-2")
@@ -90,22 +91,27 @@ def test_two_phones_filling_the_same_indicator_make_one_record(client, county: C
     [r1] = p1.push_ok(
         [p1.op("indicator_value", rid, value(v, ids["CY03"], value_number=2), recorded_at=earlier)]
     )
-    # the same value: nothing to merge, no new version
-    [same] = p2.push_ok([p2.op("indicator_value", rid, value(v, ids["CY03"], value_number=2))])
     assert (r1["status"], r1["version"]) == ("applied", 1)
-    assert (same["status"], same["version"]) == ("applied", 1)
-    # a third phone, another value and a note: applied over version 1 (the contract's rule for
-    # a create whose id exists), the first value kept in the history
+    # the same value: agreement, no conflict (the later observation is recorded)
+    [same] = p2.push_ok([p2.op("indicator_value", rid, value(v, ids["CY03"], value_number=2))])
+    assert same["status"] == "merged"
+    assert same["conflict_id"] is None
+    # a third phone, another value and a note: the numbers clash (the later observation
+    # stands, the other is kept for review); the note nobody else wrote simply applies
     p3 = Phone(client, "cadre_a", "d-3")
     [r3] = p3.push_ok(
         [p3.op("indicator_value", rid, value(v, ids["CY03"], value_number=3, note="新成立一个"))]
     )
-    assert (r3["status"], r3["version"]) == ("applied", 2)
+    assert r3["status"] == "conflict"
+    conflict = client.get(f"/api/v1/conflicts/{r3['conflict_id']}", headers=p1.headers).json()
+    assert set(conflict["fields"]) == {"value_number"}
+    assert conflict["fields"]["value_number"]["stored"] == 2
     [got] = [r for r in p1.pull_all()[0] if r["id"] == rid]
     assert (got["data"]["value_number"], got["data"]["note"]) == (3, "新成立一个")
+    assert got["has_conflict"]
     changes = client.get(f"/api/v1/records/indicator_value/{rid}/changes", headers=p1.headers)
     assert changes.status_code == 200
-    assert sorted(c["version"] for c in changes.json()) == [1, 2]
+    assert sorted(c["version"] for c in changes.json()) == [1, 2, 3]
 
 
 def test_a_value_must_be_of_the_kind_its_indicator_asks(client, county: County) -> None:
