@@ -5,6 +5,7 @@ it with the next sync and, with no signal, searches the book and opens the polic
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -72,13 +73,12 @@ def test_the_admin_writes_a_policy_and_a_cadre_finds_it_offline(
     page.fill("textarea[name=standard]", "中职、高职在校生每生每学年补助 3500 元")
     page.click("[data-testid=cw-save]")
     expect(page.locator("[data-testid=cw-verdict]")).to_contain_text("已保存（第 2 版）")
-    # another desk changes the same field meanwhile: this form's save clashes with it
-    push_ops(
-        server,
-        "admin",
-        [op("policy", pid, {"standard": "每生每学年 4000 元"}, base=2)],
-        device_id="other-desk",
-    )
+    # another desk changed the same field a minute ago: this form's save clashes with it
+    # and, observed later, holds for now (the phone reports whole seconds: a clash within
+    # one second would be decided by the truncation, not by who was later)
+    meanwhile = op("policy", pid, {"standard": "每生每学年 4000 元"}, base=2)
+    meanwhile["recorded_at"] = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    push_ops(server, "admin", [meanwhile], device_id="other-desk")
     page.fill("textarea[name=standard]", "每生每学年补助 3500 元，分春秋两季发放")
     page.click("[data-testid=cw-save]")
     expect(page.locator("[data-testid=cw-verdict]")).to_contain_text("冲突审核")
