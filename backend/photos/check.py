@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
-from backend.photos.records import PHOTO
+from backend.photos.records import PHOTO_TYPES
 from backend.photos.storage import MediaStore, sha256_of
 
 
@@ -27,9 +27,14 @@ class Report:
 
 
 def check(session: Session, store: MediaStore, *, verify: bool = False) -> Report:
-    """Compare the live photo records with the media directory; ``verify`` rehashes every file."""
-    t = PHOTO.table
-    rows = session.connection().execute(select(t.c.id, t.c.sha256).where(~t.c.deleted)).all()
+    """Compare the live photo records (of every photo type) with the media directory; ``verify`` rehashes every file."""
+    rows = [
+        row
+        for rt in PHOTO_TYPES
+        for row in session.connection()
+        .execute(select(rt.table.c.id, rt.table.c.sha256).where(~rt.table.c.deleted))
+        .all()
+    ]
     stored = store.stored_hashes()
     report = Report(records=len(rows))
     wanted = set()

@@ -7,7 +7,10 @@ apart from the record, after the records of the same sync, by tus (backend/photo
 and are kept only if they hash to this record's SHA-256.
 
 A photo belongs to a visit: it is evidence of that visit, created once, corrected only by
-its author, at most ``MAX_PER_VISIT`` per visit.
+its author, at most ``MAX_PER_VISIT`` per visit. A measure's result has one photo of its own
+(``measure_photo``: the cow bought, the roof mended): the engine gives a type one parent, so
+it is a second type with the same fields but its parent, and the same bytes machinery — its
+upload, storage and reads find a photo by id in either table (backend/photos/service.py).
 """
 
 from datetime import datetime
@@ -16,6 +19,7 @@ from typing import Annotated
 import sqlalchemy as sa
 from sqlmodel import Field
 
+from backend.measures.records import MEASURE  # declared first: a measure photo's parent
 from backend.records.fields import Vocab, choice, device_time, integer, json_obj, ref
 from backend.records.models import DataSchema
 from backend.records.registry import RecordType, declare
@@ -31,8 +35,9 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 MIME = Vocab(**{"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP"})
 
 
-class PhotoData(DataSchema):
-    visit_id: str = ref("所属走访")
+class PhotoBytes(DataSchema):
+    """What every photo record says of its bytes (its parent is the subclass's)."""
+
     sha256: str = Field(
         default=None,
         min_length=64,
@@ -51,20 +56,49 @@ class PhotoData(DataSchema):
     gps: GpsFix | None = json_obj("定位")
 
 
+class PhotoData(PhotoBytes):
+    visit_id: str = ref("所属走访")
+
+
+class MeasurePhotoData(PhotoBytes):
+    measure_id: str = ref("所属帮扶措施")
+
+
+# The bytes are bound to the hash: changing it would orphan the bytes already sent.
+BYTES_FIELDS = frozenset({"sha256", "mime", "bytes", "width", "height"})
+EXPORT = ("taken_at", "gps", "mime", "bytes", "width", "height", "sha256")
+
 PHOTO = declare(
     RecordType(
         name="photo",
         label="走访照片",
         schema=PhotoData,
         parent=("visit", "visit_id"),
-        # The bytes are bound to the hash: changing it would orphan the bytes already sent.
-        immutable=frozenset({"visit_id", "sha256", "mime", "bytes", "width", "height"}),
+        immutable=BYTES_FIELDS | {"visit_id"},
         event=True,
         max_per_parent=MAX_PER_VISIT,
         indexes=("visit_id", "sha256"),
         title=("taken_at",),
-        export=("taken_at", "gps", "mime", "bytes", "width", "height", "sha256"),
+        export=EXPORT,
     )
 )
 
 Photo = PHOTO.model
+
+MEASURE_PHOTO = declare(
+    RecordType(
+        name="measure_photo",
+        label="帮扶成效照片",
+        schema=MeasurePhotoData,
+        parent=(MEASURE.name, "measure_id"),
+        immutable=BYTES_FIELDS | {"measure_id"},
+        event=True,
+        max_per_parent=1,
+        indexes=("measure_id", "sha256"),
+        title=("taken_at",),
+        export=EXPORT,
+    )
+)
+
+# Every type whose records carry photo bytes: the upload, reads and checks look in each.
+PHOTO_TYPES = (PHOTO, MEASURE_PHOTO)

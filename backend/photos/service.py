@@ -30,7 +30,7 @@ from backend.auth.dependencies import Caller, current_caller
 from backend.config import Settings
 from backend.database import open_session
 from backend.errors import AppError, Forbidden, NotFound
-from backend.photos.records import MAX_PHOTO_BYTES, PHOTO
+from backend.photos.records import MAX_PHOTO_BYTES, PHOTO, PHOTO_TYPES
 from backend.photos.storage import MediaStore, NotAnImage, could_be_image, inspect, sha256_of
 
 TUS_VERSION = "1.0.0"
@@ -62,23 +62,27 @@ def store_of(settings: Settings) -> MediaStore:
 
 
 def photo_in_scope(session: Session, caller: Caller, photo_id: str, *, write: bool) -> PhotoRow:
-    """The photo record if the caller may see it (or, ``write``, send its bytes); else 404,
-    the same answer as for a photo that does not exist (no leak of what is outside scope)."""
+    """The photo record (a visit's or a measure's: ids are UUIDs, so one id names at most
+    one) if the caller may see it (or, ``write``, send its bytes); else 404, the same answer
+    as for a photo that does not exist (no leak of what is outside scope)."""
     if caller.role not in (PHOTO.writers if write else PHOTO.readers):
         raise Forbidden("您的角色不能上传照片")
-    t = PHOTO.table
-    row = (
-        session.connection()
-        .execute(
-            select(t.c.sha256, t.c.mime, t.c.bytes, t.c.width, t.c.height, t.c.village_code).where(
-                t.c.id == photo_id, ~t.c.deleted
+    for rt in PHOTO_TYPES:
+        if caller.role not in (rt.writers if write else rt.readers):
+            continue
+        t = rt.table
+        row = (
+            session.connection()
+            .execute(
+                select(
+                    t.c.sha256, t.c.mime, t.c.bytes, t.c.width, t.c.height, t.c.village_code
+                ).where(t.c.id == photo_id, ~t.c.deleted)
             )
+            .first()
         )
-        .first()
-    )
-    if row is None or not caller.scope.allows(row.village_code):
-        raise NotFound("照片不存在或不在您的范围内")
-    return PhotoRow(photo_id, row.sha256, row.mime, row.bytes, row.width, row.height)
+        if row is not None and caller.scope.allows(row.village_code):
+            return PhotoRow(photo_id, row.sha256, row.mime, row.bytes, row.width, row.height)
+    raise NotFound("照片不存在或不在您的范围内")
 
 
 def authorise(

@@ -1,6 +1,9 @@
 // Visit photos on the phone: made small here, kept in IndexedDB with their visit, sent by tus.
+// A measure's result photo is the same with another record type and parent (KINDS).
 //
-//   photos   id → {id, visit, blob, thumb, sha256, bytes, begun, uploaded, error, failed}
+//   photos   id → {id, visit, type, blob, thumb, sha256, bytes, begun, uploaded, error, failed}
+//            visit: the parent's id (a visit's, or a measure's); type: the record's, 'photo'
+//                   when absent (photos kept before measure photos existed)
 //            blob:  the JPEG to send (longest side 1600 px), dropped once the server has it
 //            thumb: a small JPEG shown on the phone, kept (offline, after the upload too)
 //
@@ -13,6 +16,9 @@ import { ApiError, request } from './api.js';
 import { db, isoLocal, makeUuid } from './db.js';
 
 export const MAX_PER_VISIT = 3;
+// The record types that carry photo bytes (backend/photos/records.py), by their parent.
+export const VISIT_PHOTO = { type: 'photo', parent: 'visit', field: 'visit_id', max: MAX_PER_VISIT };
+export const MEASURE_PHOTO = { type: 'measure_photo', parent: 'measure', field: 'measure_id', max: 1 };
 // Under this much free space the camera is not offered: a photo that cannot be stored
 // would be lost after the cadre took it.
 export const LOW_SPACE = 20 * 1024 * 1024;
@@ -70,19 +76,19 @@ export async function preparePhoto(file) {
 }
 
 // For store.js saveRecord: the photos' records, their create ops and their bytes, written in
-// the visit's own transaction (`tx` spans records, outbox and photos).
-export function photosWith(visitId, photos, gps) {
+// the parent's own transaction (`tx` spans records, outbox and photos).
+export function photosWith(parentId, photos, gps, kind = VISIT_PHOTO) {
   return {
     stores: ['photos'],
     async run(tx) {
       const rs = tx.objectStore('records');
-      const village = (await rs.get(['visit', visitId]))?.village || '';
+      const village = (await rs.get([kind.parent, parentId]))?.village || '';
       for (const p of photos) {
-        const data = { visit_id: visitId, ...p.data, gps: gps || null };
-        const op = { op_id: makeUuid(), type: 'photo', id: p.id, base_version: null, set: data, unset: [], delete: false };
+        const data = { [kind.field]: parentId, ...p.data, gps: gps || null };
+        const op = { op_id: makeUuid(), type: kind.type, id: p.id, base_version: null, set: data, unset: [], delete: false };
         await tx.objectStore('outbox').put({ ...op, recorded_at: isoLocal(), state: 'pending', error: null });
-        await rs.put({ type: 'photo', id: p.id, version: 0, server: null, has_conflict: false, deleted: false, village, grp: '', hh: visitId, data });
-        await tx.objectStore('photos').put({ id: p.id, visit: visitId, blob: p.blob, thumb: p.thumb, sha256: data.sha256, bytes: data.bytes, uploaded: false, error: null });
+        await rs.put({ type: kind.type, id: p.id, version: 0, server: null, has_conflict: false, deleted: false, village, grp: '', hh: parentId, data });
+        await tx.objectStore('photos').put({ id: p.id, visit: parentId, type: kind.type, blob: p.blob, thumb: p.thumb, sha256: data.sha256, bytes: data.bytes, uploaded: false, error: null });
       }
     },
   };
@@ -92,11 +98,12 @@ export async function photosOf(visitId) {
   return (await db()).getAllFromIndex('photos', 'visit', visitId);
 }
 
-// A visit's photos made on other phones: pulled records whose bytes this phone never had.
-export async function othersOf(visitId) {
+// A visit's (a measure's) photos made on other phones: pulled records whose bytes this phone
+// never had.
+export async function othersOf(visitId, type = VISIT_PHOTO.type) {
   const d = await db();
   const mine = new Set((await photosOf(visitId)).map((p) => p.id));
-  const recs = await d.getAllFromIndex('records', 'hh', ['photo', visitId]);
+  const recs = await d.getAllFromIndex('records', 'hh', [type, visitId]);
   return recs.filter((r) => !r.deleted && !mine.has(r.id)).map((r) => r.id);
 }
 
@@ -176,7 +183,7 @@ async function uploadAll() {
   let sent = 0;
   for (const p of await d.getAll('photos')) {
     if (p.uploaded || !p.blob || p.failed) continue;
-    const rec = await d.get('records', ['photo', p.id]);
+    const rec = await d.get('records', [p.type || VISIT_PHOTO.type, p.id]);
     if (!rec) {
       // its record was discarded from the outbox (a create the server refused): the bytes
       // would never be accepted, and only take the phone's space

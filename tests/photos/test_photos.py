@@ -2,15 +2,11 @@
 record's SHA-256, kept once, answered only inside the caller's scope."""
 
 import hashlib
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from backend.config import get_settings
 from tests.conftest import County
 from tests.photos.helpers import (
     TUS,
@@ -22,16 +18,6 @@ from tests.photos.helpers import (
     visit_data,
 )
 from tests.sync.phone import Phone, household, new_id
-
-
-@pytest.fixture
-def media(tmp_path: Path) -> Iterator[Path]:
-    """A media directory of the test's own (settings are read again with it)."""
-    os.environ["MINQING_MEDIA_DIR"] = str(tmp_path / "media")
-    get_settings.cache_clear()
-    yield tmp_path / "media"
-    del os.environ["MINQING_MEDIA_DIR"]
-    get_settings.cache_clear()
 
 
 def visit_of(phone: Phone, village: str) -> str:

@@ -680,6 +680,8 @@ def expected_verdict(actor: str, type_: str, action: str, v: str) -> str:
         if action in ("create", "create_existing"):
             return "out_of_scope" if rt.village_field else "unknown_parent"
         return "not_found"
+    if action == "create" and rt.max_per_parent == 1:
+        return "too_many"  # the world's example already fills its parent's one place
     if rt.event and action == "edit":
         author = MAKER[v] if type_ == "visit" else CHECKER[v]
         if actor != author:

@@ -10,6 +10,8 @@ import { makeUuid } from '../db.js';
 import { toast, bump } from '../state.js';
 import { refreshCounts } from '../sync.js';
 import { request } from '../api.js';
+import { MEASURE_PHOTO, photosWith } from '../photos.js';
+import { PhotoPicker, VisitPhotos } from './photos.js';
 
 const CLOSED = ['done', 'dropped'];
 // Late: the due date has passed and the measure is neither done nor dropped (the worklist
@@ -25,10 +27,15 @@ async function saved(op, back) {
   if (back) go(back);
 }
 
-// Marking done asks what it achieved and when: a measure is tracked to its result.
+// The result's photo (one per measure), saved in the measure's own transaction.
+const photoWith = (id, photos) => (photos.length ? photosWith(id, photos, null, MEASURE_PHOTO) : null);
+
+// Marking done asks what it achieved and when, and offers a photo of it: a measure is
+// tracked to its result.
 function DoneForm({ m, onClose }) {
   const [v, setV] = useState({ result: m.data.result || '', done_on: m.data.done_on || today(), income_per_year: m.data.income_per_year ?? '' });
   const [errors, setErrors] = useState({});
+  const [photos, setPhotos] = useState([]);
   const set = (k) => (x) => setV((o) => ({ ...o, [k]: x }));
   async function submit(e) {
     e.preventDefault();
@@ -37,15 +44,16 @@ function DoneForm({ m, onClose }) {
     if (!v.done_on) missing.done_on = '请填写实际完成日期';
     if (Object.keys(missing).length) return setErrors(missing);
     const data = { ...m.data, status: 'done', result: blankToNull(v.result), done_on: v.done_on, income_per_year: num(v.income_per_year) };
-    const op = await saveChecked('measure', m.id, data, { before: m.data, setErrors });
+    const op = await saveChecked('measure', m.id, data, { before: m.data, setErrors, more: photoWith(m.id, photos) });
     if (op === undefined) return;
     onClose();
-    saved(op);
+    saved(op || photos.length);
   }
   return html`<form class="form inline" onSubmit=${submit} data-testid="done-form">
     <${F} type="measure" name="result" errors=${errors}><${Area} name="result" value=${v.result} onInput=${set('result')} /><//>
     <${F} type="measure" name="done_on" errors=${errors}><${Text} name="done_on" type="date" value=${v.done_on} onInput=${set('done_on')} /><//>
     <${F} type="measure" name="income_per_year" errors=${errors}><${Text} name="income_per_year" type="number" inputmode="numeric" value=${v.income_per_year} onInput=${set('income_per_year')} /><//>
+    <${PhotoPicker} visit=${m.id} added=${photos} setAdded=${setPhotos} kind=${MEASURE_PHOTO} />
     <div class="row-actions">
       <button class="primary" type="submit">确认完成</button>
       <button type="button" onClick=${onClose}>取消</button>
@@ -78,7 +86,8 @@ export function MeasurePlan({ household }) {
           <span class="sub">${show('measure', 'kind', m.data.kind)} · ${show('measure', 'status', m.data.status)}
             ${m.data.due_on ? ` · 应于 ${m.data.due_on} 完成` : ''}${m.data.owner || m.data.helping_unit ? ` · ${[m.data.owner, m.data.helping_unit].filter(Boolean).join('、')}` : ''}</span>
           ${m.data.status === 'done'
-            ? html`<span class="sub">成效：${m.data.result || '—'}（${m.data.done_on || ''}）${m.data.income_per_year ? ` · 年增收 ${m.data.income_per_year} 元` : ''}</span>`
+            ? html`<span class="sub">成效：${m.data.result || '—'}（${m.data.done_on || ''}）${m.data.income_per_year ? ` · 年增收 ${m.data.income_per_year} 元` : ''}</span>
+                <${VisitPhotos} visit=${m.id} kind=${MEASURE_PHOTO} />`
             : null}
           ${open === m.id
             ? html`<${DoneForm} m=${m} onClose=${() => setOpen(null)} />`
@@ -105,6 +114,8 @@ export function MeasureForm({ household, id }) {
   const [values, setValues] = useState({});
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);
+  const [photos, setPhotos] = useState([]);
+  const [rid] = useState(() => (creating ? makeUuid() : id)); // the photo's parent before saving
   if (!loaded) return html`<${Header} title="帮扶措施" back=${back} />`;
   const was = loaded.rec?.data || { ...defaults('measure'), household_id: household };
   const v = { ...was, ...values };
@@ -125,10 +136,11 @@ export function MeasureForm({ household, id }) {
     const data = { ...was, household_id: household, menu_item_id: v.menu_item_id || null, policy_id: v.policy_id || null };
     for (const f of FIELDS) data[f] = NUMBERS.has(f) ? num(v[f]) : blankToNull(v[f]);
     setBusy(true);
-    const op = await saveChecked('measure', creating ? makeUuid() : id, data, { before: loaded.rec?.data || null, setErrors });
+    const more = data.status === 'done' ? photoWith(rid, photos) : null;
+    const op = await saveChecked('measure', rid, data, { before: loaded.rec?.data || null, setErrors, more });
     setBusy(false);
     if (op === undefined) return;
-    saved(op, back);
+    saved(op || more, back);
   }
   const text = (f, type = 'text') => html`<${F} type="measure" name=${f} errors=${errors}>
     <${Text} name=${f} type=${type} inputmode=${type === 'number' ? 'numeric' : undefined} value=${v[f]} onInput=${set(f)} /><//>`;
@@ -147,7 +159,8 @@ export function MeasureForm({ household, id }) {
       ${text('due_on', 'date')} ${choose('status')}
       ${v.status === 'done' ? html`${text('done_on', 'date')}
         <${F} type="measure" name="result" errors=${errors}><${Area} name="result" value=${v.result} onInput=${set('result')} /><//>
-        ${text('income_per_year', 'number')}` : null}
+        ${text('income_per_year', 'number')}
+        <${PhotoPicker} visit=${rid} added=${photos} setAdded=${setPhotos} kind=${MEASURE_PHOTO} />` : null}
       <button class="primary" type="submit" disabled=${busy}>保存</button>
     </form>`;
 }

@@ -2,7 +2,7 @@
 // the form, the camera and the gallery — up to 3 photos, not offered when space is short.
 import { useEffect, useState } from 'preact/hooks';
 import { html, useLoad } from './common.js';
-import { LOW_SPACE, MAX_PER_VISIT, freeSpace, keepThumb, othersOf, photosOf, preparePhoto } from '../photos.js';
+import { LOW_SPACE, VISIT_PHOTO, freeSpace, keepThumb, othersOf, photosOf, preparePhoto } from '../photos.js';
 import { NetworkError, request } from '../api.js';
 
 const mb = (n) => (n / 1024 / 1024).toFixed(0);
@@ -23,10 +23,11 @@ function Thumb({ blob, note }) {
 
 const noteOf = (p) => (p.error ? `未上传：${p.error}` : p.uploaded ? '' : '待上传');
 
-// A visit's photos, for the family file's list of visits: this phone's from IndexedDB, and
-// other phones' fetched from the server once (online) and kept for offline after.
-export function VisitPhotos({ visit }) {
-  const got = useLoad(async () => ({ mine: await photosOf(visit), others: await othersOf(visit) }), [visit]);
+// A visit's photos, for the family file's list of visits (or a measure's, `kind`): this
+// phone's from IndexedDB, and other phones' fetched from the server once (online) and kept
+// for offline after.
+export function VisitPhotos({ visit, kind = VISIT_PHOTO }) {
+  const got = useLoad(async () => ({ mine: await photosOf(visit), others: await othersOf(visit, kind.type) }), [visit]);
   if (!got || !(got.mine.length + got.others.length)) return null;
   return html`<span class="thumbs" data-testid="visit-photos">
     ${got.mine.map((p) => html`<${Thumb} key=${p.id} blob=${p.thumb} note=${noteOf(p)} />`)}
@@ -34,8 +35,9 @@ export function VisitPhotos({ visit }) {
   </span>`;
 }
 
-// The form's photos: those saved with the visit before, and those added now (`added`).
-export function PhotoPicker({ visit, added, setAdded }) {
+// The form's photos: those saved with the visit (the measure) before, and those added now
+// (`added`), up to the kind's number.
+export function PhotoPicker({ visit, added, setAdded, kind = VISIT_PHOTO }) {
   const saved = useLoad(() => photosOf(visit), [visit]);
   const free = useLoad(freeSpace, []);
   const [busy, setBusy] = useState('');
@@ -55,14 +57,14 @@ export function PhotoPicker({ visit, added, setAdded }) {
   }
   const short = free != null && free < LOW_SPACE;
   return html`<div class="field" data-testid="photos">
-    <span class="label">照片（最多 ${MAX_PER_VISIT} 张）</span>
+    <span class="label">照片（最多 ${kind.max} 张）</span>
     <div class="thumbs">
       ${(saved || []).map((p) => html`<${Thumb} key=${p.id} blob=${p.thumb} note=${noteOf(p)} />`)}
       ${added.map((p) => html`<${Thumb} key=${p.id} blob=${p.thumb} note="未保存" />`)}
     </div>
     ${short
       ? html`<p class="err" data-testid="photo-space">手机存储空间不足（剩余约 ${mb(free)} MB），请先同步或清理手机后再拍照</p>`
-      : count < MAX_PER_VISIT
+      : count < kind.max
         ? html`<div class="row-actions">
             <label class="button">拍照<input type="file" accept="image/*" capture="environment" hidden onChange=${pick} data-testid="photo-camera" /></label>
             <label class="button">从相册选择<input type="file" accept="image/*" hidden onChange=${pick} data-testid="photo-gallery" /></label>

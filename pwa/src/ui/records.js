@@ -11,7 +11,7 @@ import { toast, bump } from '../state.js';
 import { refreshCounts } from '../sync.js';
 
 // Types drawn by screens of their own (the family file, the visit form, the map, 督查, 三单制).
-const OWN_SCREENS = new Set(['household', 'member', 'visit', 'photo', 'condition_map', 'map_element', 'spot_check', 'household_order', 'measure']);
+const OWN_SCREENS = new Set(['household', 'member', 'visit', 'photo', 'condition_map', 'map_element', 'spot_check', 'household_order', 'measure', 'measure_photo']);
 
 const kindOf = (s) => [].concat(s.type || []).find((t) => t !== 'null');
 
