@@ -54,6 +54,7 @@ TEMPLATES = {
     "year_range": "时间超出范围（1900–2199 年），请检查手机时钟",
     "not_before": "不能早于{other}",
     "required_unless": "{other}为“{value}”以外时必须填写",
+    "required_when": "{other}为“{value}”时必须填写",
     "id_birth_mismatch": "与身份证号不符（应为 {expected}）",
     "id_sex_mismatch": "与身份证号不符（应为{expected}）",
 }

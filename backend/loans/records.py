@@ -74,7 +74,11 @@ LOAN = declare(
         indexes=("household_id",),
         # a household takes one such loan; a few allow for a renewal or a correction
         max_per_parent=5,
-        rules=(checks.not_before("repaid_on", "lent_on"),),
+        rules=(
+            checks.not_before("repaid_on", "lent_on"),
+            # a loan repaid says when
+            checks.required_when("repaid_on", "status", "repaid", LOAN_STATUS.labels["repaid"]),
+        ),
         title=("pooled_into", "amount", "status"),
         export=(
             "amount",

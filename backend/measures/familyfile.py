@@ -316,6 +316,36 @@ MEASURE_WIDTHS = (30, 16, 14, 20, 15, 19, 13, 19, 25, 15)
 VISIT_FIELDS = ("kind", "notes", "needs", "follow_up_on")
 
 
+def _orders(pdf: _Pdf, session: Session, h: Any, title: str) -> None:
+    """The household's 三单制 orders, each with its item and its status read from its claims."""
+    from backend.orders.records import ORDER_STATUS, order_status  # where orders are declared
+
+    t = REGISTRY["household_order"].table
+    orders = _children(session, "household_order", h["id"], [t.c.placed_on, t.c.id])
+    claims: dict[str, list[Any]] = {o["id"]: [] for o in orders}
+    names: dict[str, str] = {}
+    if orders:
+        cl, it = REGISTRY["order_claim"].table, REGISTRY["branch_item"].table
+        conn = session.connection()
+        rows = select(cl.c.order_id, cl.c.progress, cl.c.confirmed)
+        for claim in conn.execute(rows.where(cl.c.order_id.in_(claims), ~cl.c.deleted)).mappings():
+            claims[claim["order_id"]].append(claim)
+        items = {o["item_id"] for o in orders}
+        names = dict(conn.execute(select(it.c.id, it.c.name).where(it.c.id.in_(items))).all())
+    _section(pdf, f"{title}（{len(orders)} 项）")
+    _table(
+        pdf, ["点单项目", "点单日期", "需求说明", "状态"],
+        [
+            [
+                names.get(o["item_id"], "（项目已删除）"), _text(o["placed_on"]), _text(o["note"]),
+                ORDER_STATUS.labels[order_status(claims[o["id"]])],
+            ]
+            for o in orders
+        ],
+        (56, 26, 74, 30), "（无）",
+    )  # fmt: skip
+
+
 def _household_pages(
     pdf: _Pdf,
     session: Session,
@@ -367,6 +397,10 @@ def _household_pages(
             [[_text(col.cell(x, opts)) for col in cols] for x in loans],
             [186 / max(1, len(cols))] * len(cols), "（无）",
         )  # fmt: skip
+        n += 1
+
+    if "household_order" in REGISTRY:
+        _orders(pdf, session, h, f"{'一二三四五六'[n - 1]}、群众点单（三单制）")
         n += 1
 
     visit = REGISTRY["visit"]

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from backend.records import checks
 from backend.records.fields import Vocab, choice, day, integer, ref, text
 from backend.records.models import DataSchema
 from backend.records.registry import ADMIN, CADRE, REGISTRY, RecordType, declare
@@ -101,6 +102,8 @@ MEASURE = declare(
         parent=("household", "household_id"),
         immutable=frozenset({"household_id"}),
         ref_checks=(county_refs,),
+        # a measure marked done says when (the county checks what was done, and by when)
+        rules=(checks.required_when("done_on", "status", "done", MEASURE_STATUS.labels["done"]),),
         indexes=("household_id",),
         title=("title",),
         export=(

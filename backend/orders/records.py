@@ -39,6 +39,17 @@ ITEM_KIND = Vocab(
     other="其他",
 )
 PROGRESS = Vocab(claimed="已接单", under_way="办理中", fulfilled="已办结")
+# An order's status, read from its live claims (the phone's twin: pwa/src/ui/orderstatus.js).
+ORDER_STATUS = Vocab(open="待接单", **PROGRESS.labels, confirmed="群众已确认")
+
+
+def order_status(claims: list[Any]) -> str:
+    """The furthest of an order's live claims: none open, any confirmed confirmed."""
+    if not claims:
+        return "open"
+    if any(c["confirmed"] for c in claims):
+        return "confirmed"
+    return max((c["progress"] for c in claims), key=list(PROGRESS.labels).index)
 
 
 class BranchItemData(DataSchema):
@@ -139,6 +150,10 @@ ORDER_CLAIM = declare(
         rules=(
             checks.not_before("fulfilled_on", "claimed_on"),
             checks.not_before("confirmed_on", "fulfilled_on"),
+            # an order fulfilled says when: the report counts how long orders took
+            checks.required_when(
+                "fulfilled_on", "progress", "fulfilled", PROGRESS.labels["fulfilled"]
+            ),
         ),
         max_per_parent=20,
         indexes=("order_id", "member_id"),

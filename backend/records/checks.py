@@ -12,7 +12,9 @@ Rules across fields of one record (``RecordType.rules``):
 - ``not_before``: one date no earlier than another (a follow-up not before its visit);
 - ``id_matches``: the birth date and sex typed agree with the ID number;
 - ``required_unless``: a field filled in unless another holds one value (a member who left
-  says when: 离开日期 unless 在册).
+  says when: 离开日期 unless 在册);
+- ``required_when``: a field filled in when another holds one value (a measure marked done
+  says when: 实际完成日期 when 已完成).
 """
 
 import re
@@ -128,6 +130,10 @@ def required_unless(field: str, other: str, value: str, value_label: str) -> dic
     }
 
 
+def required_when(field: str, other: str, value: str, value_label: str) -> dict[str, Any]:
+    return {**required_unless(field, other, value, value_label), "rule": "required_when"}
+
+
 def apply_rules(
     rules: tuple[dict[str, Any], ...],
     data: dict[str, Any],
@@ -146,6 +152,10 @@ def apply_rules(
             if data.get(r["other"]) != r["value"] and data.get(r["field"]) in (None, ""):
                 ctx = {"other": labels[r["other"]], "value": r["value_label"]}
                 errors.append((r["field"], "required_unless", ctx))
+        elif r["rule"] == "required_when":
+            if data.get(r["other"]) == r["value"] and data.get(r["field"]) in (None, ""):
+                ctx = {"other": labels[r["other"]], "value": r["value_label"]}
+                errors.append((r["field"], "required_when", ctx))
         elif r["rule"] == "id_matches":
             number = data.get(r["field"])
             if not (isinstance(number, str) and idnumber.valid(number)):

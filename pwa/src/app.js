@@ -9,10 +9,9 @@ import { FamilyFile, HouseholdForm, MemberForm } from './ui/household.js';
 import { VisitForm } from './ui/visit.js';
 import { SplitForm } from './ui/split.js';
 import { RecordForm } from './ui/records.js';
-import { VillageBase } from './ui/villagebase.js';
-import { Orders } from './ui/orders.js';
 import { MeasureForm } from './ui/measures.js';
-import { Policies } from './ui/policies.js';
+// 三单制, 小康信息库, 口袋书: loaded on first use, precached for offline (ui/doors.js)
+import { Orders, VillageBase, Policies } from './ui/doors.js';
 import { Outbox } from './ui/outbox.js';
 import { Settings } from './ui/settings.js';
 import { MapScreen } from './map/entry.js';

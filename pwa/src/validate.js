@@ -151,12 +151,12 @@ function rules(entry, data) {
       const mine = typeof data[r.field] === 'string' ? data[r.field].slice(0, 10) : null;
       const theirs = typeof data[r.other] === 'string' ? data[r.other].slice(0, 10) : null;
       if (mine && theirs && mine < theirs) out.push([r.field, 'not_before', { other: props[r.other].title }]);
-    } else if (r.rule === 'required_unless') {
+    } else if (r.rule === 'required_unless' || r.rule === 'required_when') {
       const v = data[r.field];
       // as the server sees it: a value left out is the field's default
       const other = r.other in data ? data[r.other] : props[r.other].default;
-      if (other !== r.value && (v === null || v === undefined || v === '')) {
-        out.push([r.field, 'required_unless', { other: props[r.other].title, value: r.value_label }]);
+      if ((other === r.value) === (r.rule === 'required_when') && (v === null || v === undefined || v === '')) {
+        out.push([r.field, r.rule, { other: props[r.other].title, value: r.value_label }]);
       }
     } else if (r.rule === 'id_matches') {
       const n = data[r.field];

@@ -57,7 +57,13 @@ def test_report_figures_equal_hand_counts(client, county: County) -> None:
             c.op(
                 "loan",
                 loans["c1"],
-                _loan(hh["c1"], amount=30_000, lent_on=_years_ago(3, 5), status="repaid"),
+                _loan(
+                    hh["c1"],
+                    amount=30_000,
+                    lent_on=_years_ago(3, 5),
+                    status="repaid",
+                    repaid_on=_years_ago(0, -5),
+                ),
             )
         ]
     )

@@ -82,6 +82,20 @@ def _file(client, county: County) -> tuple[str, str]:
             ),
         ]
     )
+    # a 三单制 order of the household, fulfilled by a party member of the village
+    item, order, party = new_id(), new_id(), new_id()
+    a.push_ok(
+        [
+            a.op("branch_item", item, {"village_code": county.village_a, "name": "中蜂养殖技术指导"}),
+            a.op("household_order", order, {"household_id": h1, "item_id": item, "placed_on": "2026-10-03"}),
+            a.op("member", party, {"household_id": h2, "name": "吴支书", "relation": "head", "party_member": True}),
+            a.op(
+                "order_claim", new_id(),
+                {"order_id": order, "member_id": party, "claimed_on": "2026-10-05",
+                 "progress": "fulfilled", "fulfilled_on": "2026-10-20"},
+            ),
+        ]
+    )  # fmt: skip
     return h1, h2
 
 
@@ -115,6 +129,10 @@ def test_the_family_file_holds_the_household_and_masks_for_a_supervisor(
         "技能培训",
         "计划中",
         "牛已出栏，收入增加",
+        "群众点单",
+        "中蜂养殖技术指导",
+        "2026-10-03",
+        "已办结",
         "户主（签字）",
     ):
         assert flat(words) in text, words

@@ -78,7 +78,13 @@ def test_overdue_measures_are_on_the_cadres_worklist(
             op(
                 "measure",
                 done,
-                {**base, "title": "发放鸡苗", "due_on": "2026-01-31", "status": "done"},
+                {
+                    **base,
+                    "title": "发放鸡苗",
+                    "due_on": "2026-01-31",
+                    "status": "done",
+                    "done_on": "2026-01-20",
+                },
             ),
             op("measure", later, {**base, "title": "种茶 3 亩", "due_on": "2999-12-31"}),
         ],

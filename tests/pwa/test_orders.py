@@ -114,6 +114,14 @@ def test_an_order_is_recorded_claimed_and_fulfilled_offline_then_synced(
     expect(claim).to_contain_text("群众已确认")
     expect(page.locator("[data-testid=order]")).to_contain_text("群众已确认")
     phone.wait_pending(5)
+    # the family file lists the household's order with its status, a link to the order
+    phone.go(f"/h/{hid}")
+    listed = page.locator("[data-testid=household-orders] [data-testid=household-order]")
+    expect(listed).to_have_count(1)
+    expect(listed).to_contain_text("中蜂养殖技术指导")
+    expect(listed).to_contain_text("群众已确认")
+    listed.click()
+    expect(page.locator("[data-testid=order]")).to_contain_text("群众已确认")
 
     server.start()
     phone.sync()

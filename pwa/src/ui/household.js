@@ -11,6 +11,7 @@ import { OtherRecords } from './records.js';
 import { Notices } from './notices.js';
 import { MeasurePlan, PdfLink } from './measures.js';
 import { VisitPhotos } from './photos.js';
+import { STATUS, statusOf } from './orderstatus.js';
 
 const HH_FIELDS = ['head_name', 'group_code', 'address', 'id_number', 'phone', 'poverty_category', 'poverty_status',
   'causes', 'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'remark'];
@@ -76,6 +77,36 @@ async function withdraw(v) {
   toast('已撤回，待同步');
 }
 
+// The household's 三单制 orders (群众点单), each with its status read from its claims, a link
+// to the order's own screen; nothing when it has placed none.
+async function ordersOf(household) {
+  const orders = (await childrenOf('household_order', household)).filter((o) => !o.deleted);
+  return Promise.all(
+    orders.map(async (o) => ({
+      o,
+      status: statusOf(await childrenOf('order_claim', o.id)),
+      item: (await getRecord('branch_item', o.data.item_id))?.data.name || '（项目已删除）',
+    })),
+  );
+}
+
+function HouseholdOrders({ household, village }) {
+  const rows = useLoad(() => ordersOf(household), [household]);
+  if (!rows?.length) return null;
+  rows.sort((a, b) => (b.o.data.placed_on || '').localeCompare(a.o.data.placed_on || ''));
+  return html`<section class="card" data-testid="household-orders">
+    <h2>群众点单（${rows.length}）</h2>
+    <ul class="list">
+      ${rows.map(
+        (r) => html`<li><a class="row" href=${`#/v/${village}/orders/o/${r.o.id}`} data-testid="household-order">
+          <span class="main">${r.item}</span>
+          <span class="sub">${r.o.data.placed_on} 点单 · ${STATUS[r.status]}</span>
+        </a></li>`,
+      )}
+    </ul>
+  </section>`;
+}
+
 export function FamilyFile({ id }) {
   const user = useApp().user;
   const f = useLoad(() => loadFile(id), [id]);
@@ -105,6 +136,7 @@ export function FamilyFile({ id }) {
       </dl>
     </section>
     <${MeasurePlan} household=${id} />
+    <${HouseholdOrders} household=${id} village=${d.village_code} />
     <${MapCard} household=${rec} />
     <${OtherRecords} parentType="household" parentId=${id} back=${'/h/' + id} />
     <section class="card">

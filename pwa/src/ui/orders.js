@@ -19,21 +19,11 @@ import { defaults, entry, label, show, today } from '../schema.js';
 import { makeUuid } from '../db.js';
 import { toast, bump, useApp } from '../state.js';
 import { refreshCounts } from '../sync.js';
+import { STATUS, statusOf } from './orderstatus.js';
 
 const collator = new Intl.Collator('zh-CN');
 const SHOWN = 200; // rows of a list drawn at once
-const RANK = { claimed: 1, under_way: 2, fulfilled: 3 };
-export const STATUS = { open: '待接单', claimed: '已接单', under_way: '办理中', fulfilled: '已办结', confirmed: '群众已确认' };
-
 const live = (r) => !r.deleted;
-
-// The status of an order from its live claims: the furthest of them.
-export function statusOf(claims) {
-  const mine = claims.filter(live);
-  if (!mine.length) return 'open';
-  if (mine.some((c) => c.data.confirmed)) return 'confirmed';
-  return mine.reduce((best, c) => (RANK[c.data.progress] > RANK[best] ? c.data.progress : best), 'claimed');
-}
 
 // A resident party member of the village.
 const isParty = (m) => live(m) && m.data.party_member && (m.data.status || 'resident') === 'resident';
