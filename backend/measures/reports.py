@@ -7,9 +7,6 @@ dropped measure was replaced, not failed). "Overdue": the due date has passed on
 calendar and the measure is neither done nor dropped — the phone's worklist says the same.
 """
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,8 +17,7 @@ from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
 from backend.errors import NotFound
-from backend.exports import xlsx
-from backend.exports.service import csv_safe
+from backend.exports.service import table_csv, tables_xlsx
 from backend.measures.records import CLOSED, MEASURE, MEASURE_KIND
 from backend.reports.service import Geography
 from backend.tables import HOUSEHOLD as H
@@ -193,18 +189,11 @@ def tables(rep: MeasureReport) -> list[tuple[str, list[str], list[list[Any]]]]:
 
 
 def csv_bytes(rep: MeasureReport, sheet: int) -> bytes:
-    """One of the tables as CSV (UTF-8 with a BOM, for Excel)."""
+    """One of the tables as CSV."""
     _title, header, rows = tables(rep)[sheet]
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    out = csv.writer(buf)
-    out.writerow(header)
-    for row in rows:
-        out.writerow([csv_safe(v) for v in row])
-    return buf.getvalue().encode("utf-8")
+    return table_csv(header, rows)
 
 
-def xlsx_bytes(rep: MeasureReport) -> Iterator[bytes]:
+def xlsx_bytes(rep: MeasureReport) -> bytes:
     """All three tables, a sheet each."""
-    sheets: Iterable[tuple[str, Any, Any]] = tables(rep)
-    return xlsx.stream(sheets, every=1000)
+    return tables_xlsx(tables(rep))

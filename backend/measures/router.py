@@ -3,7 +3,7 @@
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
 from backend.auth.dependencies import CurrentCaller, Reviewer
 from backend.database import SessionDep
@@ -87,12 +87,12 @@ def measures_report_xlsx(
     session: SessionDep,
     township_code: TownshipCode = None,
     village_code: VillageCode = None,
-) -> StreamingResponse:
+) -> Response:
     """The report's three tables as one workbook."""
     rep = reports.report(
         session, caller, township_code=township_code, village_code=village_code, today=today()
     )
-    return StreamingResponse(
+    return Response(
         reports.xlsx_bytes(rep),
         media_type=XLSX,
         headers=_headers("measures.xlsx", "帮扶措施统计.xlsx"),

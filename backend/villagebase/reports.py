@@ -9,17 +9,14 @@ values of this year and last): a county is 310 villages × 27 indicators × 2 ye
 that made its own id, not the shared one), the one changed last counts.
 """
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
-from backend.exports.service import csv_safe
+from backend.exports.service import table_csv, tables_xlsx
 from backend.reports.service import Geography
 from backend.reports.svg import FAIR, GOOD, NONE, POOR, Bar, bar_chart, share_colour
 from backend.villagebase import rules
@@ -233,32 +230,12 @@ def detail_rows(r: VillageBaseReport) -> Iterator[list[Any]]:
 
 
 def to_csv(r: VillageBaseReport) -> bytes:
-    """The summary per village, UTF-8 with a BOM (Excel reads Chinese), formula-safe."""
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(SUMMARY_HEAD)
-    for row in summary_rows(r):
-        w.writerow([csv_safe(x) for x in row])
-    return ("\ufeff" + out.getvalue()).encode()
+    """The summary per village."""
+    return table_csv(SUMMARY_HEAD, summary_rows(r))
 
 
 def to_xlsx(r: VillageBaseReport) -> bytes:
-    """Two sheets: the summary per village, and every indicator not met with its value.
-    (A county is a few hundred rows: built in memory, not streamed.) Text cells stay text:
-    openpyxl writes a str as a string cell, never as a formula, unless it starts with '='
-    — which ``csv_safe`` guards against here too."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "各村汇总"
-    for name, head, rows in (
-        ("各村汇总", SUMMARY_HEAD, summary_rows(r)),
-        ("未达标指标", DETAIL_HEAD, detail_rows(r)),
-    ):
-        sheet = ws if name == "各村汇总" else wb.create_sheet(name)
-        sheet.append(head)
-        for row in rows:
-            sheet.append([x if isinstance(x, int | float) else csv_safe(x) for x in row])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    """Two sheets: the summary per village, and every indicator not met with its value."""
+    return tables_xlsx(
+        [("各村汇总", SUMMARY_HEAD, summary_rows(r)), ("未达标指标", DETAIL_HEAD, detail_rows(r))]
+    )
