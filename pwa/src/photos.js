@@ -1,5 +1,5 @@
 // Visit photos on the phone: made small here, kept in IndexedDB with their visit, sent by tus.
-// A measure's result photo is the same with another record type and parent (KINDS).
+// A measure's result photo is the same with another record type and parent (photoKind).
 //
 //   photos   id → {id, visit, type, blob, thumb, sha256, bytes, begun, uploaded, error, failed}
 //            visit: the parent's id (a visit's, or a measure's); type: the record's, 'photo'
@@ -14,11 +14,17 @@
 // upload resumes at the server's offset (HEAD), never from the start.
 import { ApiError, request } from './api.js';
 import { db, isoLocal, makeUuid } from './db.js';
+import { entry } from './schema.js';
 
-export const MAX_PER_VISIT = 3;
-// The record types that carry photo bytes (backend/photos/records.py), by their parent.
-export const VISIT_PHOTO = { type: 'photo', parent: 'visit', field: 'visit_id', max: MAX_PER_VISIT };
-export const MEASURE_PHOTO = { type: 'measure_photo', parent: 'measure', field: 'measure_id', max: 1 };
+// The record types that carry photo bytes (backend/photos/records.py).
+export const VISIT_PHOTO = 'photo';
+export const MEASURE_PHOTO = 'measure_photo';
+// A photo type as the server declares it: its parent, the field holding the parent's id, and
+// how many a parent may have (3 a visit, 1 a measure) — read, never copied here.
+export function photoKind(type) {
+  const e = entry(type);
+  return { type, parent: e?.scope?.parent?.type, field: e?.scope?.parent?.field, max: e?.max_per_parent ?? 0 };
+}
 // Under this much free space the camera is not offered: a photo that cannot be stored
 // would be lost after the cadre took it.
 export const LOW_SPACE = 20 * 1024 * 1024;
@@ -77,7 +83,8 @@ export async function preparePhoto(file) {
 
 // For store.js saveRecord: the photos' records, their create ops and their bytes, written in
 // the parent's own transaction (`tx` spans records, outbox and photos).
-export function photosWith(parentId, photos, gps, kind = VISIT_PHOTO) {
+export function photosWith(parentId, photos, gps, type = VISIT_PHOTO) {
+  const kind = photoKind(type);
   return {
     stores: ['photos'],
     async run(tx) {
@@ -100,7 +107,7 @@ export async function photosOf(visitId) {
 
 // A visit's (a measure's) photos made on other phones: pulled records whose bytes this phone
 // never had.
-export async function othersOf(visitId, type = VISIT_PHOTO.type) {
+export async function othersOf(visitId, type = VISIT_PHOTO) {
   const d = await db();
   const mine = new Set((await photosOf(visitId)).map((p) => p.id));
   const recs = await d.getAllFromIndex('records', 'hh', [type, visitId]);
@@ -183,7 +190,7 @@ async function uploadAll() {
   let sent = 0;
   for (const p of await d.getAll('photos')) {
     if (p.uploaded || !p.blob || p.failed) continue;
-    const rec = await d.get('records', [p.type || VISIT_PHOTO.type, p.id]);
+    const rec = await d.get('records', [p.type || VISIT_PHOTO, p.id]);
     if (!rec) {
       // its record was discarded from the outbox (a create the server refused): the bytes
       // would never be accepted, and only take the phone's space

@@ -11,7 +11,7 @@ import { OtherRecords } from './records.js';
 import { Notices } from './notices.js';
 import { MeasurePlan, PdfLink } from './measures.js';
 import { VisitPhotos } from './photos.js';
-import { STATUS, statusOf } from './orderstatus.js';
+import { statusName, statusOf } from './orderstatus.js';
 
 const HH_FIELDS = ['head_name', 'group_code', 'address', 'id_number', 'phone', 'poverty_category', 'poverty_status',
   'causes', 'income_per_head', 'pairing_cadre', 'relocated', 'relief_loan', 'remark'];
@@ -100,7 +100,7 @@ function HouseholdOrders({ household, village }) {
       ${rows.map(
         (r) => html`<li><a class="row" href=${`#/v/${village}/orders/o/${r.o.id}`} data-testid="household-order">
           <span class="main">${r.item}</span>
-          <span class="sub">${r.o.data.placed_on} 点单 · ${STATUS[r.status]}</span>
+          <span class="sub">${r.o.data.placed_on} 点单 · ${statusName(r.status)}</span>
         </a></li>`,
       )}
     </ul>

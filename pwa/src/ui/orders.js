@@ -19,7 +19,7 @@ import { defaults, entry, label, show, today } from '../schema.js';
 import { makeUuid } from '../db.js';
 import { toast, bump, useApp } from '../state.js';
 import { refreshCounts } from '../sync.js';
-import { STATUS, statusOf } from './orderstatus.js';
+import { statusName, statusOf } from './orderstatus.js';
 
 const collator = new Intl.Collator('zh-CN');
 const SHOWN = 200; // rows of a list drawn at once
@@ -80,7 +80,7 @@ async function saved(op, back, done = '已保存，待同步') {
 const OrderRow = ({ village, r }) =>
   html`<li><a class="row" href=${`#/v/${village}/orders/o/${r.o.id}`} data-testid="order-row">
     <span class="main">${r.head}：${r.item}</span>
-    <span class="sub">${r.o.data.placed_on} 点单 · ${STATUS[r.status]}${r.claims.length > 1 ? ` · ${r.claims.length} 名党员接单` : ''}</span>
+    <span class="sub">${r.o.data.placed_on} 点单 · ${statusName(r.status)}${r.claims.length > 1 ? ` · ${r.claims.length} 名党员接单` : ''}</span>
   </a></li>`;
 
 function OrderList({ village, rows, title, testid }) {
@@ -179,7 +179,7 @@ function Claim({ c, name, onSaved }) {
     onSaved(await deleteRecord('order_claim', c.id), '已撤回，待同步');
   }
   return html`<li class="row static" data-testid="claim">
-    <span class="main">${name}<i class="tag">${d.confirmed ? '群众已确认' : show('order_claim', 'progress', d.progress)}</i></span>
+    <span class="main">${name}<i class="tag">${d.confirmed ? label('order_claim', 'confirmed') : show('order_claim', 'progress', d.progress)}</i></span>
     <span class="sub">${d.claimed_on} 接单${d.fulfilled_on ? ` · ${d.fulfilled_on} 办结` : ''}${d.note ? ` · ${d.note}` : ''}</span>
     ${finish
       ? html`<div class="form">
@@ -222,7 +222,7 @@ function OrderScreen({ village, id }) {
   }
   return html`<${Header} title=${`${row.head}：${row.item}`} back=${back} />
     <section class="card" data-testid="order">
-      <p><b>${STATUS[row.status]}</b> · ${row.o.data.placed_on} 点单</p>
+      <p><b>${statusName(row.status)}</b> · ${row.o.data.placed_on} 点单</p>
       ${row.o.data.note ? html`<p class="sub">${row.o.data.note}</p>` : null}
       ${item?.data.skills?.length ? html`<p class="sub">所需特长：${show('branch_item', 'skills', item.data.skills)}</p>` : null}
       <a class="sub" href=${`#/h/${row.o.data.household_id}`}>查看家庭档案 ›</a>
@@ -336,7 +336,7 @@ function Party({ village }) {
     ${q.trim()
       ? html`<ul class="list" data-testid="member-search">${found.map((m) => link(m, show('member', 'relation', m.data.relation)))}</ul>`
       : html`<ul class="list" data-testid="party">
-          ${party.map((s) => link(s.m, `${s.m.data.has_post ? '在村任职' : '无职党员'} · ${show('member', 'skills', s.m.data.skills)}${s.busy ? ` · 在办 ${s.busy} 单` : ''}`))}
+          ${party.map((s) => link(s.m, `${s.m.data.has_post ? label('member', 'has_post') : '无职党员'} · ${show('member', 'skills', s.m.data.skills)}${s.busy ? ` · 在办 ${s.busy} 单` : ''}`))}
         </ul>
         ${party.length ? null : html`<p class="empty">还没有标记党员。</p>`}`}`;
 }

@@ -2,7 +2,7 @@
 // the form, the camera and the gallery — up to 3 photos, not offered when space is short.
 import { useEffect, useState } from 'preact/hooks';
 import { html, useLoad } from './common.js';
-import { LOW_SPACE, VISIT_PHOTO, freeSpace, keepThumb, othersOf, photosOf, preparePhoto } from '../photos.js';
+import { LOW_SPACE, VISIT_PHOTO, freeSpace, keepThumb, othersOf, photoKind, photosOf, preparePhoto } from '../photos.js';
 import { NetworkError, request } from '../api.js';
 
 const mb = (n) => (n / 1024 / 1024).toFixed(0);
@@ -27,7 +27,7 @@ const noteOf = (p) => (p.error ? `未上传：${p.error}` : p.uploaded ? '' : '�
 // phone's from IndexedDB, and other phones' fetched from the server once (online) and kept
 // for offline after.
 export function VisitPhotos({ visit, kind = VISIT_PHOTO }) {
-  const got = useLoad(async () => ({ mine: await photosOf(visit), others: await othersOf(visit, kind.type) }), [visit]);
+  const got = useLoad(async () => ({ mine: await photosOf(visit), others: await othersOf(visit, kind) }), [visit]);
   if (!got || !(got.mine.length + got.others.length)) return null;
   return html`<span class="thumbs" data-testid="visit-photos">
     ${got.mine.map((p) => html`<${Thumb} key=${p.id} blob=${p.thumb} note=${noteOf(p)} />`)}
@@ -37,7 +37,8 @@ export function VisitPhotos({ visit, kind = VISIT_PHOTO }) {
 
 // The form's photos: those saved with the visit (the measure) before, and those added now
 // (`added`), up to the kind's number.
-export function PhotoPicker({ visit, added, setAdded, kind = VISIT_PHOTO }) {
+export function PhotoPicker({ visit, added, setAdded, kind: type = VISIT_PHOTO }) {
+  const kind = photoKind(type);
   const saved = useLoad(() => photosOf(visit), [visit]);
   const free = useLoad(freeSpace, []);
   const [busy, setBusy] = useState('');
