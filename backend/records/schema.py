@@ -30,7 +30,13 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
     if "$ref" in node:
         target = defs[node["$ref"].rsplit("/", 1)[-1]]
         return _inline({**target, **{k: v for k, v in node.items() if k != "$ref"}}, defs)
-    node = {k: _inline(v, defs) for k, v in node.items() if k not in ("$defs", "description")}
+    # A schema's docstring ("description") is not sent; a *field* named description is:
+    # the keys of ``properties`` are field names, not keywords.
+    node = {
+        k: {n: _inline(f, defs) for n, f in v.items()} if k == "properties" else _inline(v, defs)
+        for k, v in node.items()
+        if k not in ("$defs", "description")
+    }
     options = node.get("anyOf")
     if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
         inner = next(o for o in options if o != {"type": "null"})

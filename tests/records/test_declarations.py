@@ -87,3 +87,14 @@ def test_a_declared_pattern_is_checked_on_both_sides() -> None:
     assert household.canonical(
         {"village_code": "520623100001", "head_name": "龙", "phone": "138-0000 0000"}
     )["phone"] == ("138-0000 0000")
+
+
+def test_a_field_named_description_is_published() -> None:
+    """Docstrings are dropped from the published schema, fields of that name are not."""
+    from backend.records.schema import _inline
+
+    node = {
+        "description": "doc",
+        "properties": {"description": {"type": "string", "description": "x"}},
+    }
+    assert _inline(node, {}) == {"properties": {"description": {"type": "string"}}}
