@@ -12,11 +12,12 @@ counter's value committed before the first one (see ``pull``).
 import base64
 import heapq
 from collections.abc import Iterator
+from functools import cache
 from itertools import islice
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select, union_all
+from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
@@ -87,6 +88,43 @@ def _pulled_columns(rt: RecordType) -> list[Any]:
     return [t.c[n] for n in names]
 
 
+def _in_range(rt: RecordType) -> tuple[Any, ...]:
+    """Filed in the caller's scope, changed after the cursor and by the committed counter.
+    Bound parameters, not values: the statements are built once (their construction cost
+    more than their execution on a pull page) and SQLAlchemy's compiled cache serves them."""
+    t = rt.table
+    filed = (
+        t.c.village_code == bindparam("county")
+        if rt.county_wide
+        else t.c.village_code.in_(bindparam("villages", expanding=True))
+    )
+    return t.c.seq > bindparam("after"), t.c.seq <= bindparam("upto"), filed
+
+
+@cache
+def _page_statement(name: str) -> Select[Any]:
+    rt = REGISTRY[name]
+    return (
+        select(*_pulled_columns(rt))
+        .where(*_in_range(rt))
+        .order_by(rt.table.c.seq)
+        .limit(bindparam("limit"))
+    )
+
+
+@cache
+def _count_statement(names: tuple[str, ...]) -> Select[Any]:
+    """One statement for every type's count: the progress bar's total."""
+    types = [REGISTRY[n] for n in names]
+    counts = union_all(
+        *(
+            select(func.count().label("n")).select_from(rt.table).where(*_in_range(rt))
+            for rt in types
+        )
+    ).subquery()
+    return select(func.coalesce(func.sum(counts.c.n), 0))
+
+
 def _keyed(name: str, rows: Any) -> Iterator[tuple[int, str, Any]]:
     for r in rows:
         yield r["seq"], name, r
@@ -109,25 +147,15 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> di
     # page stops at the counter as committed before the first statement: every number up to
     # it is committed, and a record changed since carries a larger one, for the next pull.
     upto = sequence.committed(session)
-    readable = [rt for rt in REGISTRY.values() if caller.role in rt.pulled_by]
-
-    def in_range(rt: RecordType) -> Any:
-        t = rt.table
-        return (
-            t.c.seq > after,
-            t.c.seq <= upto,
-            caller.scope.where_filed(t.c.village_code, rt.county_wide),
-        )
-
-    results = [
-        conn.execute(
-            select(*_pulled_columns(rt))
-            .where(*in_range(rt))
-            .order_by(rt.table.c.seq)
-            .limit(limit + 1)
-        ).mappings()
-        for rt in readable
-    ]
+    readable = tuple(rt for rt in REGISTRY.values() if caller.role in rt.pulled_by)
+    params = {
+        "after": after,
+        "upto": upto,
+        "county": caller.scope.county_code,
+        "villages": sorted(caller.scope.village_codes),
+        "limit": limit + 1,
+    }
+    results = [conn.execute(_page_statement(rt.name), params).mappings() for rt in readable]
     # Merged lazily: only the rows the page keeps are made into Python objects (each type
     # may hold a page of its own past the cut, and reading those cost a quarter of a pull).
     streams = [_keyed(rt.name, rows) for rt, rows in zip(readable, results, strict=True)]
@@ -138,14 +166,9 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> di
     more = len(merged) > limit
     remaining = None
     if reset or not cursor:
-        # One statement for every type's count: the progress bar's total.
-        counts = union_all(
-            *(
-                select(func.count().label("n")).select_from(rt.table).where(*in_range(rt))
-                for rt in readable
-            )
-        ).subquery()
-        total: int = conn.execute(select(func.coalesce(func.sum(counts.c.n), 0))).scalar_one()
+        total: int = conn.execute(
+            _count_statement(tuple(rt.name for rt in readable)), params
+        ).scalar_one()
         remaining = max(0, int(total) - len(page))
     last = page[-1][0] if page else after
     return {
