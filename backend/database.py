@@ -10,6 +10,7 @@ locked" when another writer got in between, instead of waiting its turn.
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any
@@ -123,36 +124,40 @@ def open_session(*, write: bool = False) -> Session:
 
 
 READS = ("GET", "HEAD", "OPTIONS")
-# The routes that take the change-sequence lock in bulk (backend/sync/sequence.py): on
-# PostgreSQL they queue in the event loop as every writer does on SQLite.
-SERIALISED = ("/api/v1/sync/push",)
 
 
-async def _sqlite_writer_turn(request: Request) -> AsyncIterator[None]:
-    """SQLite has one writer (and PostgreSQL one push at a time, below): a writing request waits its turn here, in the event loop, and
-    only then takes a worker thread and the write lock. Waiting for the lock inside a worker
-    thread (BEGIN IMMEDIATE) let forty waiting requests hold every thread of the pool while
-    the request holding the lock waited for a thread to run its route in: 50 phones syncing
-    at once waited 30 s and got "database is locked" (bench/load_bench.py)."""
-    if request.method in READS:
+@asynccontextmanager
+async def writers_turn(app: Any) -> AsyncIterator[None]:
+    """Wait, in the event loop, for this app's one writer at a time (see ``_writer_turn``)."""
+    state = app.state
+    if getattr(state, "writer", None) is None:
+        state.writer = asyncio.Lock()  # one per app, made in its event loop
+    async with state.writer:
         yield
-        return
-    if get_engine().dialect.name != "sqlite" and not request.url.path.endswith(SERIALISED):
+
+
+async def _writer_turn(request: Request) -> AsyncIterator[None]:
+    """SQLite has one writer (and PostgreSQL one push at a time): a writing request waits
+    its turn here, in the event loop, and only then takes a worker thread and the write lock.
+    Waiting for the lock inside a worker thread (BEGIN IMMEDIATE) let forty waiting requests
+    hold every thread of the pool while the request holding the lock waited for a thread to
+    run its route in: 50 phones syncing at once waited 30 s and got "database is locked"
+    (bench/load_bench.py). The push takes its turn itself (backend/sync/router.py)."""
+    if request.method in READS or get_engine().dialect.name != "sqlite":
         # PostgreSQL has many writers; only the record writers wait for one another (the
-        # change-sequence lock). Fifty phones pushing at once each held a pooled connection
-        # and a worker thread while they waited for that row lock, and starved the one that
-        # held it: push p95 9.7 s (bench/load_bench.py --demo). Waiting here costs neither.
+        # change-sequence lock), and the push, the one that takes it in bulk, waits in
+        # ``writers_turn``. Fifty phones pushing at once each held a pooled connection and a
+        # worker thread while they waited for that row lock, and starved the one that held
+        # it: push p95 9.7 s (bench/load_bench.py --demo). Waiting in the event loop costs
+        # neither.
         yield
         return
-    state = request.app.state
-    if getattr(state, "sqlite_writer", None) is None:
-        state.sqlite_writer = asyncio.Lock()  # one per app, made in its event loop
-    async with state.sqlite_writer:
+    async with writers_turn(request.app):
         yield
 
 
 def get_session(
-    request: Request, _turn: Annotated[None, Depends(_sqlite_writer_turn, scope="function")]
+    request: Request, _turn: Annotated[None, Depends(_writer_turn, scope="function")]
 ) -> Iterator[Session]:
     """One unit of work per request: commit when the route returns, roll back on error."""
     session = open_session(write=request.method not in READS)

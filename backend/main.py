@@ -1,6 +1,7 @@
 """create_app(): the API routers, error handlers, limits and the built PWA as static files."""
 
 import gc
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +24,11 @@ from backend.headers import SecurityHeadersMiddleware
 from backend.models import import_all
 
 GZIP_LEVEL = 6
+# How long a thread may keep the GIL when another wants it (Python's default 5 ms). A push
+# passes between the event loop and worker threads several times while it holds the
+# writers' turn; with pulls serialising pages on other threads, each pass waited up to the
+# whole interval, and fifty phones' pushes queued behind those waits (bench/load_bench.py).
+SWITCH_INTERVAL_S = 0.0005
 
 
 def _mount_pwa(app: FastAPI, dist: Path) -> None:
@@ -49,6 +55,7 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # 500-op push 30–40% of its time (bench/sync_bench.py).
     gc.collect()
     gc.freeze()
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     yield
 
 

@@ -5,11 +5,12 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
 
 from backend.auth import tokens
 from backend.auth.models import Device, Role, User
 from backend.config import Settings, get_settings
-from backend.database import SessionDep
+from backend.database import SessionDep, open_session
 from backend.errors import Forbidden, Unauthorized
 from backend.geo.scope import Scope, scope_for
 
@@ -33,12 +34,25 @@ class Caller:
         return self.user.id
 
 
-def current_caller(
-    session: SessionDep,
-    settings: SettingsDep,
-    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def current_caller(session: SessionDep, settings: SettingsDep, creds: Credentials) -> Caller:
     """Checked on every request, so a revoked device or disabled user stops at once."""
+    return _caller(session, settings, creds)
+
+
+def caller_before_writing(settings: SettingsDep, creds: Credentials) -> Caller:
+    """The same check in a short read transaction of its own, for a route that opens its
+    write transaction itself (the push): checked before it waits for the writers' turn, not
+    while holding it. Its objects are detached: the route writes through its own session."""
+    with open_session() as session:
+        return _caller(session, settings, creds)
+
+
+def _caller(
+    session: Session, settings: Settings, creds: HTTPAuthorizationCredentials | None
+) -> Caller:
     if creds is None or creds.scheme.lower() != "bearer":
         raise Unauthorized()
     claims = tokens.read_access_token(settings, creds.credentials)
@@ -56,6 +70,7 @@ def current_caller(
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
+CallerBeforeWriting = Annotated[Caller, Depends(caller_before_writing)]
 
 
 def require_role(*roles: Role):  # type: ignore[no-untyped-def]

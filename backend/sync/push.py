@@ -13,11 +13,12 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from backend import failpoints
 from backend.auth.dependencies import Caller
+from backend.auth.models import Device
 from backend.config import Settings
 from backend.errors import BadRequest, TooLarge
 from backend.messages import InvalidData
@@ -420,6 +421,10 @@ def push(session: Session, settings: Settings, caller: Caller, req: PushRequest)
         results.append(result)
     batch.write(last_seq)
     failpoints.reached(settings)  # written, not committed: tests SIGKILL the server here
-    caller.device.last_sync_at = batch.now
-    caller.device.clock_skew_s = batch.skew
+    device = Device.__table__  # type: ignore[attr-defined]
+    session.execute(
+        update(device)
+        .where(device.c.id == caller.device.id)
+        .values(last_sync_at=batch.now, clock_skew_s=batch.skew)
+    )
     return PushAnswer(server_time=batch.now, clock_skew_s=batch.skew, results=results)
