@@ -111,6 +111,7 @@ class Batch:
             for rid in wanted:
                 self.states[(name, rid)] = RecordState(rt, rid, rows.get(rid), rid in rows)
         self._prefetch_refs()
+        self._prefetch_children()
         # An op from the version on file merges against the current row and needs no
         # history; only a record with an older base, or more than one op in the batch (the
         # second may name a version the first replaces), has its versions read.
@@ -127,6 +128,33 @@ class Batch:
                     lowest[op.id] = min(lowest.get(op.id, base), base)
             for rid, versions in load_history(self.session, name, lowest).items():
                 self.states[(name, rid)].history.update(versions)
+
+    def _prefetch_children(self) -> None:
+        """Live records under each parent that the batch's creates of a limited type name,
+        in one grouped count per type (``_count_child``), not one count per parent."""
+        parents: dict[str, set[str]] = {}
+        for op in self.req.ops:
+            rt = registry.get(op.type)
+            if rt is None or rt.max_per_parent is None or op.base_version is not None:
+                continue
+            assert rt.parent is not None
+            parent = op.set.get(rt.parent[1])
+            if isinstance(parent, str) and _UUID.match(parent):
+                parents.setdefault(rt.name, set()).add(parent)
+        conn = self.session.connection()
+        for name, ids in parents.items():
+            rt = registry.REGISTRY[name]
+            assert rt.parent is not None
+            column = rt.table.c[rt.parent[1]]
+            counts = dict.fromkeys(ids, 0)
+            for parent, n in conn.execute(
+                select(column, func.count())
+                .where(column.in_(ids), ~rt.table.c.deleted)
+                .group_by(column)
+            ):
+                counts[parent] = n
+            for parent, n in counts.items():
+                self.children[(name, parent)] = n
 
     def _prefetch_refs(self) -> None:
         """Reference checks that can (``check.prefetch``) load what the whole batch needs

@@ -177,6 +177,14 @@ def test_three_photos_per_visit(client, county: County, media: Path) -> None:
     assert r["status"] == "rejected"
     assert r["error"]["message"] == "每个走访记录最多 3 条走访照片"
 
+    # One on file and three in one batch: the store's and the batch's own are counted together.
+    other = visit_of(a, county.village_a)
+    photo_of(a, other, image_bytes(seed=10))
+    results = a.push_ok(
+        [a.op("photo", new_id(), photo_data(other, image_bytes(seed=s))) for s in (11, 12, 13)]
+    )
+    assert [r["status"] for r in results] == ["applied", "applied", "rejected"]
+
 
 def test_another_villages_cadre_gets_404(client, county: County, media: Path) -> None:
     a, c = Phone(client, "cadre_a", "d-a1"), Phone(client, "cadre_c", "d-c1")

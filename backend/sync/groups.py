@@ -1,0 +1,95 @@
+"""Pushes that wait for the writers' turn together are committed together (group commit).
+
+Fifty phones at the township office push at once, and every push waits for the one before
+it (the change-sequence lock, backend/sync/sequence.py). Each paid a transaction of its own
+inside its turn: a worker thread, BEGIN, and a commit with its fsync — a third of the turn
+(bench/load_bench.py --demo). Here the pushes waiting when the turn comes round are applied
+in one transaction, in arrival order, each in a SAVEPOINT of its own, and committed once,
+before any of them is answered:
+- a push that fails (a bad batch, a database error) rolls back to its savepoint and gets
+  its error; the others of its group stand;
+- if the commit fails, none of the group was answered, and each gets the error: phones
+  resend, and the op ids make the resend safe;
+- a push alone is a group of one, as before; a group stops at ``MAX_GROUP_OPS`` ops so that
+  the first phone of a burst does not wait for all of it.
+The rules a push follows are unchanged: a later push of a group sees the earlier ones'
+records, versions and op ids exactly as it would had they committed just before it.
+"""
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi.concurrency import run_in_threadpool
+
+from backend.auth.dependencies import Caller
+from backend.config import Settings
+from backend.database import open_session, writers_turn
+from backend.sync import push as push_service
+from backend.sync.schemas import PushAnswer, PushRequest
+
+MAX_GROUP_OPS = 2_000
+
+
+@dataclass
+class _Waiting:
+    settings: Settings
+    caller: Caller
+    body: PushRequest
+    done: asyncio.Future[PushAnswer]
+    answer: PushAnswer | None = None
+    error: BaseException | None = None
+
+
+@dataclass
+class _Queue:
+    waiting: list[_Waiting] = field(default_factory=list)
+
+
+async def push(app: Any, settings: Settings, caller: Caller, body: PushRequest) -> PushAnswer:
+    """Apply one phone's batch, committed (alone or with the pushes waiting beside it)."""
+    state = app.state
+    if getattr(state, "push_queue", None) is None:
+        state.push_queue = _Queue()
+    queue: _Queue = state.push_queue
+    me = _Waiting(settings, caller, body, asyncio.get_running_loop().create_future())
+    # Joining the queue and asking for the turn happen without an await between them, and the
+    # turn is first come, first served: whoever gets it finds its own push at the front.
+    queue.waiting.append(me)
+    async with writers_turn(app):
+        if not me.done.done():
+            group = _take(queue)
+            try:
+                await run_in_threadpool(_apply, group)
+            except BaseException as exc:  # the commit failed: nobody's push stands
+                for w in group:
+                    w.answer, w.error = None, exc
+            for w in group:
+                if w.error is not None:
+                    w.done.set_exception(w.error)
+                else:
+                    assert w.answer is not None
+                    w.done.set_result(w.answer)
+    return await me.done
+
+
+def _take(queue: _Queue) -> list[_Waiting]:
+    group: list[_Waiting] = []
+    ops = 0
+    while queue.waiting and (not group or ops + len(queue.waiting[0].body.ops) <= MAX_GROUP_OPS):
+        w = queue.waiting.pop(0)
+        group.append(w)
+        ops += len(w.body.ops)
+    return group
+
+
+def _apply(group: list[_Waiting]) -> None:
+    """The group's pushes in one transaction, each in a savepoint; one commit."""
+    with open_session(write=True) as session:
+        for w in group:
+            try:
+                with session.begin_nested():
+                    w.answer = push_service.push(session, w.settings, w.caller, w.body)
+            except Exception as exc:  # answered to that phone alone
+                w.error = exc
+        session.commit()
