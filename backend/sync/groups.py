@@ -61,7 +61,7 @@ async def push(app: Any, settings: Settings, caller: Caller, body: PushRequest) 
             group = _take(queue)
             try:
                 await run_in_threadpool(_apply, group)
-            except BaseException as exc:  # the commit failed: nobody's push stands
+            except BaseException as exc:  # the commit (or a lone push) failed: none stands
                 for w in group:
                     w.answer, w.error = None, exc
             for w in group:
@@ -86,6 +86,11 @@ def _take(queue: _Queue) -> list[_Waiting]:
 def _apply(group: list[_Waiting]) -> None:
     """The group's pushes in one transaction, each in a savepoint; one commit."""
     with open_session(write=True) as session:
+        if len(group) == 1:  # the transaction is its unit: no savepoint (nor its journal)
+            w = group[0]
+            w.answer = push_service.push(session, w.settings, w.caller, w.body)
+            session.commit()
+            return
         for w in group:
             try:
                 with session.begin_nested():
