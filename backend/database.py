@@ -99,7 +99,7 @@ def _json_dumps(value: Any) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    # orjson for JSON columns: history rows carry whole records, ~10× faster than json.dumps
+    # orjson for JSON columns (records' lists, history entries), ~10× faster than json.dumps
     json_opts: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
     if url.startswith("sqlite"):
         engine = create_engine(

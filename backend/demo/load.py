@@ -2,8 +2,8 @@
 
 Each record goes in exactly as the sync engine's create would store it: its rows are made by
 the one row writer (backend/records/store.py ``RowWriter``) from the declaration's canonical
-JSON form of its data — version 1, one ``create`` history entry with every field in
-``changed`` — and only the inserting is the loader's own.
+JSON form of its data — version 1, one ``create`` history entry (which replaced nothing and
+stands for every field) — and only the inserting is the loader's own.
 
 Where the time goes (default county: ~400,000 records and as many history rows, on the
 2-core machine): drawing and validating the records is about a third of the CPU, SQLAlchemy

@@ -11,6 +11,7 @@ from backend.households.schemas import HouseholdFile, HouseholdPage, HouseholdSu
 from backend.paging import Paging
 from backend.records import idnumber
 from backend.records.registry import REGISTRY, UNMASKED_ROLES
+from backend.records.store import changed_fields
 from backend.sync.pull import to_record
 from backend.tables import HISTORY as HIST, HOUSEHOLD as H, MEMBER as M, PHOTO as P, VISIT as V
 
@@ -119,6 +120,13 @@ def household_file(session: Session, caller: Caller, household_id: str) -> House
         household=to_record(REGISTRY["household"], row, mask),
         members=[to_record(REGISTRY["member"], m, mask) for m in members],
         visits=[to_record(REGISTRY["visit"], v, mask) for v in visits],
-        history=[{**dict(h), "at": h["at"].isoformat() if h["at"] else None} for h in history],
+        history=[
+            {
+                **dict(h),
+                "changed": changed_fields(REGISTRY["household"], h),
+                "at": h["at"].isoformat() if h["at"] else None,
+            }
+            for h in history
+        ],
         photos=[to_record(REGISTRY["photo"], p, mask) for p in photos],
     )

@@ -10,7 +10,7 @@ written back with executemany: never an ORM round trip per op (PERF.md: a ``sess
 per row is 25× below what SQLite can do).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -71,39 +71,73 @@ def load_rows(session: Session, rt: RecordType, ids: Iterable[str]) -> dict[str,
     return {r["id"]: dict(r) for r in rows}
 
 
-def _version(h: Any) -> Version:
-    return Version(
-        version=h["version"],
-        data=h["data"],
-        changed=list(h["changed"]),
-        user_id=h["user_id"],
-        device_id=h["device_id"],
-        observed_at=as_utc(h["recorded_at_corrected"] or h["at"]),
-    )
+def changed_fields(rt: RecordType, h: Any) -> list[str]:
+    """The fields a history entry asserted. A create sets every field of its type and is
+    stored with ``changed`` empty (listing them all cost ~150 bytes a record): its fields are
+    the type's."""
+    return list(rt.fields) if h["op"] == "create" else list(h["changed"])
+
+
+def rebuild(
+    latest: Mapping[str, Any], version: int, entries: Iterable[Any]
+) -> dict[int, dict[str, Any]]:
+    """Whole data of versions of one record, rebuilt backwards from its latest version (the
+    record's row, which is always the whole latest version): data(v-1) is data(v) with the
+    values version v replaced put back. ``entries`` are history entries of the versions
+    k..``version`` in any order; the answer holds the data of each. Raises ValueError if
+    they are not consecutive up to ``version`` (a gap would rebuild a wrong version)."""
+    out: dict[int, dict[str, Any]] = {}
+    data = dict(latest)
+    expected = version
+    for h in sorted(entries, key=lambda h: h["version"], reverse=True):
+        if h["version"] != expected:
+            raise ValueError(
+                f"history of {h['record_id']}: v{h['version']} where v{expected} is due"
+            )
+        out[expected] = data
+        data = {**data, **h["replaced"]}
+        expected -= 1
+    return out
 
 
 def load_history(
-    session: Session, type_name: str, min_versions: dict[str, int]
+    session: Session,
+    rt: RecordType,
+    min_versions: dict[str, int],
+    rows: Mapping[str, Mapping[str, Any]],
 ) -> dict[str, dict[int, Version]]:
-    """Versions ≥ the given one of each record (a merge needs its base and what followed)."""
+    """Versions ≥ the given one of each record (a merge needs its base and what followed),
+    each with its whole data, rebuilt from the record's current row (``rows`` by id)."""
     out: dict[str, dict[int, Version]] = {rid: {} for rid in min_versions}
     if not min_versions:
         return out
     lowest = min(min_versions.values())
-    rows = (
+    entries: dict[str, list[Any]] = {rid: [] for rid in min_versions}
+    for h in (
         session.connection()
         .execute(
             select(HISTORY).where(
-                HISTORY.c.type == type_name,
+                HISTORY.c.type == rt.name,
                 HISTORY.c.record_id.in_(list(min_versions)),
                 HISTORY.c.version >= lowest,
             )
         )
         .mappings()
-    )
-    for h in rows:
+    ):
         if h["version"] >= min_versions[h["record_id"]]:
-            out[h["record_id"]][h["version"]] = _version(h)
+            entries[h["record_id"]].append(h)
+    for rid, mine in entries.items():
+        row = rows[rid]
+        data = rebuild({f: row[f] for f in rt.fields}, row["version"], mine)
+        for h in mine:
+            out[rid][h["version"]] = Version(
+                version=h["version"],
+                data=data[h["version"]],
+                changed=changed_fields(rt, h),
+                user_id=h["user_id"],
+                device_id=h["device_id"],
+                observed_at=as_utc(h["recorded_at_corrected"] or h["at"]),
+            )
     return out
 
 
@@ -188,7 +222,7 @@ class RowWriter:
             "seq": seq,
             **self._derived(st.rt, data, a.skew if a.skew is not None else 0),
         }
-        self._record(st, "create", list(data), op_id, observed)
+        self._record(st, "create", list(data), {}, op_id, observed)
 
     def change(
         self,
@@ -206,7 +240,8 @@ class RowWriter:
         before = st.data
         self._bump(st)
         st.row.update(final)
-        st.dirty.update(f for f in final if final[f] != before[f])
+        differ = [f for f in final if final[f] != before[f]]
+        st.dirty.update(differ)
         if any(final[f] != before[f] for f in st.rt.device_times):
             # A phone's new time is corrected by its skew; a reviewer's pick by the skew the
             # record already carries (the phone that reported the value).
@@ -216,14 +251,14 @@ class RowWriter:
             st.dirty.update(derived)
         if has_conflict is not None:
             st.row["has_conflict"] = has_conflict
-        self._record(st, kind, changed, op_id, observed)
+        self._record(st, kind, changed, {f: before[f] for f in differ}, op_id, observed)
 
     def delete(self, st: RecordState, *, op_id: str | None, observed: Observed) -> None:
         """A tombstone: a pull needs it, the history keeps what was there."""
         assert st.row is not None
         self._bump(st)
         st.row["deleted"] = True
-        self._record(st, "delete", [], op_id, observed)
+        self._record(st, "delete", [], {}, op_id, observed)
 
     def _bump(self, st: RecordState) -> None:
         assert st.row is not None
@@ -233,9 +268,16 @@ class RowWriter:
         st.row["updated_device"] = self.author.device_id
 
     def _record(
-        self, st: RecordState, op: str, changed: list[str], op_id: str | None, obs: Observed
+        self,
+        st: RecordState,
+        op: str,
+        changed: list[str],
+        replaced: dict[str, Any],
+        op_id: str | None,
+        obs: Observed,
     ) -> None:
-        """The history entry of ``st``'s current row, and the same as a merge ``Version``."""
+        """The history entry of ``st``'s current row — what it replaced, the row being the
+        whole of it — and the whole of it as a merge ``Version`` for the unit's later ops."""
         assert st.row is not None
         a = self.author
         data = st.data
@@ -245,9 +287,9 @@ class RowWriter:
                 "type": st.rt.name,
                 "record_id": st.id,
                 "version": version,
-                "data": data,
+                "replaced": replaced,
                 "deleted": st.row["deleted"],
-                "changed": changed,
+                "changed": [] if op == "create" else changed,  # see ``changed_fields``
                 "village_code": st.row["village_code"],
                 "op": op,
                 "op_id": op_id,

@@ -118,6 +118,9 @@ class Batch:
         ops_on = Counter((op.type, op.id) for op in self.req.ops)
         for name in ids:
             lowest: dict[str, int] = {}
+            # The history keeps what each version replaced: the base is rebuilt backwards
+            # from the current row.
+            current: dict[str, dict[str, Any]] = {}
             for op in self.req.ops:
                 st = self.states.get((op.type, op.id))
                 if op.type == name and st is not None and st.row is not None:
@@ -126,7 +129,9 @@ class Batch:
                     if op.base_version is not None and base >= st.row["version"] and single:
                         continue
                     lowest[op.id] = min(lowest.get(op.id, base), base)
-            for rid, versions in load_history(self.session, name, lowest).items():
+                    current[op.id] = st.row
+            rt = registry.REGISTRY[name]
+            for rid, versions in load_history(self.session, rt, lowest, current).items():
                 self.states[(name, rid)].history.update(versions)
 
     def _prefetch_children(self) -> None:

@@ -23,6 +23,7 @@ from backend.models import import_all
 from backend.records.idnumber import check_character as id_check_digit, valid as id_number_valid
 from backend.records.models import ChangeCounter, RecordHistory
 from backend.records.registry import REGISTRY
+from backend.records.store import changed_fields, rebuild
 from backend.timeutil import as_utc
 
 VILLAGES = 8
@@ -158,8 +159,11 @@ def test_records_are_stored_as_the_sync_engine_stores_them(demo: str) -> None:
             assert h["version"] == 1
             assert h["op"] == "create"
             assert h["op_id"] is None
-            assert h["data"] == data
-            assert h["changed"] == rt.fields
+            # a create replaced nothing: the row is its whole data, and it set every field
+            assert h["replaced"] == {}
+            assert h["changed"] == []
+            assert changed_fields(rt, h) == rt.fields
+            assert rebuild(data, 1, [h]) == {1: data}
             assert h["village_code"] == r["village_code"]
             assert h["user_id"] == author
             assert h["device_id"] == "demo"

@@ -5,7 +5,8 @@
    fresh or duplicate, read or lost — tells the same verdict and version as that row.
 2. Every op without an answer is absent or present once; an op never sent is absent.
 3. A batch is atomic: if one op of it was stored by it, all its ops are stored.
-4. Versions only move forward: each record's history is 1..N without gaps and ends in the row.
+4. Versions only move forward: each record's history is 1..N without gaps and ends in the row;
+   rebuilt from the row through what each version replaced, every version is a whole record.
 5. After the final clean sync, every phone's pulled copy equals the store's rows of its villages.
 """
 
@@ -14,8 +15,10 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from backend.messages import InvalidData
 from backend.records.models import RecordConflict, RecordHistory, SyncOp
-from backend.records.registry import REGISTRY
+from backend.records.registry import REGISTRY, RecordType
+from backend.records.store import changed_fields, rebuild
 from backend.sync.pull import to_record
 from tests.faults.phone import OpLog, Phone
 from tests.faults.world import SeedWorld
@@ -25,6 +28,13 @@ OPS = SyncOp.__table__  # type: ignore[attr-defined]
 CONFLICTS = RecordConflict.__table__  # type: ignore[attr-defined]
 EFFECTS = frozenset({"applied", "merged", "conflict"})
 TYPES = ("household", "member", "visit")
+
+
+def _valid(rt: RecordType, data: dict[str, Any]) -> bool:
+    try:
+        return rt.canonical(data) == data
+    except InvalidData:
+        return False
 
 
 def _verdict(answer: dict[str, Any]) -> str:
@@ -168,10 +178,26 @@ def check_seed(
                 f"{key[0]} {key[1][:8]}: history versions {versions}, row v{row['version']}"
             )
             continue
+        # The history keeps what each version replaced; the row is the whole last version.
+        # Rebuilt backwards from the row, every version must be a whole record of its type
+        # that passes its checks, and each version must differ from the one before in the
+        # fields it says it replaced, all of them fields it asserted (a wrong row shows).
+        rt = REGISTRY[key[0]]
         last = max(by_record[key], key=lambda h: h["version"])
-        data = {f: row[f] for f in REGISTRY[key[0]].fields}
-        if last["data"] != data or last["deleted"] != row["deleted"]:
+        if last["deleted"] != row["deleted"]:
             failures.append(f"{key[0]} {key[1][:8]}: the row differs from its last version")
+        whole = rebuild({f: row[f] for f in rt.fields}, row["version"], by_record[key])
+        for h in by_record[key]:
+            data = whole[h["version"]]
+            before = whole.get(h["version"] - 1, {})
+            if sorted(data) != sorted(rt.fields) or not _valid(rt, data):
+                failures.append(f"{key[0]} {key[1][:8]}: v{h['version']} rebuilds to no record")
+            elif h["version"] > 1 and any(before[f] == data[f] for f in h["replaced"]):
+                failures.append(f"{key[0]} {key[1][:8]}: v{h['version']} replaced no change")
+            elif not set(h["replaced"]) <= set(changed_fields(rt, h)):
+                failures.append(f"{key[0]} {key[1][:8]}: v{h['version']} replaced unasserted")
+            elif h["version"] == 1 and h["replaced"]:
+                failures.append(f"{key[0]} {key[1][:8]}: its create replaced something")
     for key in by_record.keys() - rows.keys():
         failures.append(f"{key[0]} {key[1][:8]}: history without a record")
 
