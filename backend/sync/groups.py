@@ -4,10 +4,11 @@ Fifty phones at the township office push at once, and every push waits for the o
 it (the change-sequence lock, backend/sync/sequence.py). Each paid a transaction of its own
 inside its turn: a worker thread, BEGIN, and a commit with its fsync — a third of the turn
 (bench/load_bench.py --demo). Here the pushes waiting when the turn comes round are applied
-in one transaction, in arrival order, each in a SAVEPOINT of its own, and committed once,
-before any of them is answered:
-- a push that fails (a bad batch, a database error) rolls back to its savepoint and gets
-  its error; the others of its group stand;
+in one transaction, in arrival order, as one batch (one read of each table and one write
+for all of them), and committed once, before any of them is answered:
+- a push refused whole (too large, the wrong device) gets its error; the others stand;
+- a push that fails otherwise (a database error, a fault) sends the group back to be
+  applied one push at a time, each in a SAVEPOINT of its own: it alone gets its error;
 - if the commit fails, none of the group was answered, and each gets the error: phones
   resend, and the op ids make the resend safe;
 - a push alone is a group of one, as before; a group stops at ``MAX_GROUP_OPS`` ops so that
@@ -84,13 +85,31 @@ def _take(queue: _Queue) -> list[_Waiting]:
 
 
 def _apply(group: list[_Waiting]) -> None:
-    """The group's pushes in one transaction, each in a savepoint; one commit."""
-    with open_session(write=True) as session:
-        if len(group) == 1:  # the transaction is its unit: no savepoint (nor its journal)
-            w = group[0]
-            w.answer = push_service.push(session, w.settings, w.caller, w.body)
+    """The group's pushes in one transaction, one commit. They are applied as one batch
+    (backend/sync/push.py ``push_all``): one read of each table for all of them and one
+    write, not one of each a push. A batch refused whole (too large, the wrong device) is
+    answered so and leaves the rest; any other error (the database's, a fault) means that
+    push's effects cannot be told from the others', so the group is applied again one push
+    at a time, each in a savepoint, and only the failing one fails."""
+    requests = [(w.caller, w.body) for w in group]
+    try:
+        with open_session(write=True) as session:
+            outcomes = push_service.push_all(session, group[0].settings, requests)
             session.commit()
-            return
+    except Exception:
+        if len(group) == 1:
+            raise
+        _apply_one_by_one(group)
+        return
+    for w, outcome in zip(group, outcomes, strict=True):
+        if isinstance(outcome, PushAnswer):
+            w.answer = outcome
+        else:
+            w.error = outcome
+
+
+def _apply_one_by_one(group: list[_Waiting]) -> None:
+    with open_session(write=True) as session:
         for w in group:
             try:
                 with session.begin_nested():

@@ -10,17 +10,17 @@ also serialises batches: two connections sending the same batch at once cannot b
 import re
 import uuid
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
 from backend import failpoints
 from backend.auth.dependencies import Caller
 from backend.auth.models import Device
 from backend.config import Settings
-from backend.errors import BadRequest, TooLarge
+from backend.errors import AppError, BadRequest, TooLarge
 from backend.messages import InvalidData
 from backend.records import registry
 from backend.records.merge import Version, merge
@@ -72,31 +72,55 @@ def _filled(v: Version) -> Version:
     return replace(v, changed=[f for f in v.changed if v.data.get(f) not in (None, [], {})])
 
 
-class Batch:
-    """One push: the records it touches, in memory, until they are written at the end."""
+@dataclass(frozen=True)
+class Sender:
+    """One phone's push within a batch: who sends it, its ops, and its clock's skew
+    (seconds ahead of ours)."""
 
-    def __init__(self, session: Session, settings: Settings, caller: Caller, req: PushRequest):
+    caller: Caller
+    req: PushRequest
+    skew: int
+
+
+class Batch:
+    """The pushes applied in one transaction — one phone's, or those committed together
+    (backend/sync/groups.py): the records they touch, in memory, until they are written at
+    the end. Ops are applied one sender at a time (``turn_to``); a later sender's ops see an
+    earlier one's records exactly as they would had it committed just before."""
+
+    def __init__(
+        self, session: Session, settings: Settings, requests: list[tuple[Caller, PushRequest]]
+    ):
         self.session = session
         self.settings = settings
-        self.caller = caller
-        self.req = req
         self.now = utcnow()
-        # Positive when the phone's clock is ahead of ours.
-        self.skew = round((as_utc(req.device_time) - self.now).total_seconds())
-        self.device = caller.device.device_id
-        self.me = (caller.user_id, self.device)
-        self.writer = RowWriter(Author(caller.user_id, self.device, self.now, self.skew))
+        self.senders = [
+            Sender(caller, req, round((as_utc(req.device_time) - self.now).total_seconds()))
+            for caller, req in requests
+        ]
+        self.ops = [op for s in self.senders for op in s.req.ops]
+        self.writer = RowWriter(Author(0, "", self.now))  # its author is set by ``turn_to``
         self.states: dict[tuple[str, str], RecordState] = {}
         self.conflict_rows: list[dict[str, Any]] = []
         self.op_rows: list[dict[str, Any]] = []
         self.children: dict[tuple[str, str], int] = {}  # live records under a parent
+        # Every op id answered, before this batch or in it: by whom, and the answer.
+        self.answered: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.turn_to(self.senders[0])
+
+    def turn_to(self, sender: Sender) -> None:
+        """Apply the next ops as ``sender``'s: its caller, scope, device and clock."""
+        self.caller, self.req, self.skew = sender.caller, sender.req, sender.skew
+        self.device = sender.caller.device.device_id
+        self.me = (sender.caller.user_id, self.device)
+        self.writer.author = Author(sender.caller.user_id, self.device, self.now, sender.skew)
 
     # ── loading ───────────────────────────────────────────────────────────────────────
 
     def preload(self) -> None:
         """Current rows, parents and the history the merges need, a few queries per type."""
         ids: dict[str, set[str]] = {}
-        for op in self.req.ops:
+        for op in self.ops:
             rt = registry.get(op.type)
             if rt is None:
                 continue
@@ -115,13 +139,13 @@ class Batch:
         # An op from the version on file merges against the current row and needs no
         # history; only a record with an older base, or more than one op in the batch (the
         # second may name a version the first replaces), has its versions read.
-        ops_on = Counter((op.type, op.id) for op in self.req.ops)
+        ops_on = Counter((op.type, op.id) for op in self.ops)
         for name in ids:
             lowest: dict[str, int] = {}
             # The history keeps what each version replaced: the base is rebuilt backwards
             # from the current row.
             current: dict[str, dict[str, Any]] = {}
-            for op in self.req.ops:
+            for op in self.ops:
                 st = self.states.get((op.type, op.id))
                 if op.type == name and st is not None and st.row is not None:
                     base = op.base_version or 1
@@ -138,7 +162,7 @@ class Batch:
         """Live records under each parent that the batch's creates of a limited type name,
         in one grouped count per type (``_count_child``), not one count per parent."""
         parents: dict[str, set[str]] = {}
-        for op in self.req.ops:
+        for op in self.ops:
             rt = registry.get(op.type)
             if rt is None or rt.max_per_parent is None or op.base_version is not None:
                 continue
@@ -165,7 +189,7 @@ class Batch:
         """Reference checks that can (``check.prefetch``) load what the whole batch needs
         in one query, for every village it names, rather than one query per village."""
         checks: dict[Any, set[str]] = {}
-        for op in self.req.ops:
+        for op in self.ops:
             rt = registry.get(op.type)
             if rt is None or not rt.ref_checks:
                 continue
@@ -380,7 +404,43 @@ class Batch:
             }
         )
 
+    def load_answered(self) -> None:
+        """The op ids of this batch answered before, by whom and how."""
+        op_ids = [op.op_id for op in self.ops]
+        for r in self.session.connection().execute(
+            select(SYNC_OPS.c.op_id, SYNC_OPS.c.user_id, SYNC_OPS.c.result).where(
+                SYNC_OPS.c.op_id.in_(op_ids)
+            )
+        ):
+            self.answered[r.op_id] = (r.user_id, r.result)
+
+    def verdict(self, op: Op) -> OpResult:
+        """The op applied, or answered as the duplicate it is, or refused."""
+        if op.op_id in self.answered:
+            by, first = self.answered[op.op_id]
+            # An op id is answered from the caller's own ops only: another user's op (its
+            # record id and version) is not the caller's to read.
+            if by == self.caller.user_id:
+                return OpResult.model_validate(
+                    {**first, "status": "duplicate", "first_status": first["status"]}
+                )
+            error = OpError(code="op_id_taken", message="操作编号已被使用，请重新保存后再同步")
+            return OpResult(op_id=op.op_id, status="rejected", id=op.id, error=error)
+        try:
+            result = self.apply(op)
+        except Rejected as exc:
+            result = OpResult(
+                op_id=op.op_id,
+                status="rejected",
+                id=op.id,
+                error=OpError(code=exc.code, message=exc.message),
+            )
+        self.answer(op, result)
+        return result
+
     def answer(self, op: Op, result: OpResult) -> None:
+        answer = result.model_dump(mode="json")
+        self.answered[op.op_id] = (self.caller.user_id, answer)
         self.op_rows.append(
             {
                 "op_id": op.op_id,
@@ -390,7 +450,7 @@ class Batch:
                 "type": op.type[:20],
                 "record_id": op.id,
                 "status": result.status,
-                "result": result.model_dump(mode="json"),
+                "result": answer,
                 "at": self.now,
             }
         )
@@ -400,64 +460,65 @@ class Batch:
         self.writer.write(self.session, first)
         insert_rows(self.session, CONFLICTS, self.conflict_rows)
         insert_rows(self.session, SYNC_OPS, self.op_rows)
+        device = Device.__table__  # type: ignore[attr-defined]
+        self.session.connection().execute(
+            update(device)
+            .where(device.c.id == bindparam("b_id"))
+            .values(last_sync_at=bindparam("b_at"), clock_skew_s=bindparam("b_skew")),
+            [
+                {"b_id": s.caller.device.id, "b_at": self.now, "b_skew": s.skew}
+                for s in self.senders
+            ],
+        )
 
 
-def push(session: Session, settings: Settings, caller: Caller, req: PushRequest) -> PushAnswer:
-    """Apply a batch in order; every op gets one verdict; nothing half-done survives."""
+def _admit(settings: Settings, caller: Caller, req: PushRequest) -> None:
+    """What refuses a batch whole, before any of it is applied."""
     limit = settings.max_ops_per_batch
     if len(req.ops) > limit:
         raise TooLarge(f"每批最多 {limit} 条操作，本批有 {len(req.ops)} 条，请分批同步")
     if req.device_id != caller.device.device_id:
         raise BadRequest("device_id 与登录的设备不符", code="device_mismatch")
-    last_seq = sequence.lock(session)
-    batch = Batch(session, settings, caller, req)
-    op_ids = [op.op_id for op in req.ops]
-    seen: dict[str, dict[str, Any]] = {}
-    others: set[str] = set()
-    for r in session.connection().execute(
-        select(SYNC_OPS.c.op_id, SYNC_OPS.c.user_id, SYNC_OPS.c.result).where(
-            SYNC_OPS.c.op_id.in_(op_ids)
-        )
-    ):
-        # An op id is answered from the caller's own ops only: another user's op (its
-        # record id and version) is not the caller's to read.
-        if r.user_id == caller.user_id:
-            seen[r.op_id] = r.result
-        else:
-            others.add(r.op_id)
-    batch.preload()
-    results: list[OpResult] = []
-    for op in req.ops:
-        if op.op_id in seen:
-            first = seen[op.op_id]
-            results.append(
-                OpResult.model_validate(
-                    {**first, "status": "duplicate", "first_status": first["status"]}
-                )
-            )
-            continue
-        if op.op_id in others:
-            error = OpError(code="op_id_taken", message="操作编号已被使用，请重新保存后再同步")
-            results.append(OpResult(op_id=op.op_id, status="rejected", id=op.id, error=error))
-            continue
+
+
+def push(session: Session, settings: Settings, caller: Caller, req: PushRequest) -> PushAnswer:
+    """Apply a batch in order; every op gets one verdict; nothing half-done survives."""
+    [outcome] = push_all(session, settings, [(caller, req)])
+    if isinstance(outcome, AppError):
+        raise outcome
+    return outcome
+
+
+def push_all(
+    session: Session, settings: Settings, requests: list[tuple[Caller, PushRequest]]
+) -> list[PushAnswer | AppError]:
+    """Apply several phones' batches in one unit of work, in order: each its answer, or the
+    error that refused it whole. An error beyond those (the database's) is raised: the
+    caller rolls back all of them."""
+    outcomes: list[PushAnswer | AppError | None] = []
+    admitted: list[tuple[Caller, PushRequest]] = []
+    for caller, req in requests:
         try:
-            result = batch.apply(op)
-        except Rejected as exc:
-            result = OpResult(
-                op_id=op.op_id,
-                status="rejected",
-                id=op.id,
-                error=OpError(code=exc.code, message=exc.message),
+            _admit(settings, caller, req)
+        except AppError as exc:
+            outcomes.append(exc)
+            continue
+        outcomes.append(None)
+        admitted.append((caller, req))
+    if admitted:
+        last_seq = sequence.lock(session)
+        batch = Batch(session, settings, admitted)
+        batch.load_answered()
+        batch.preload()
+        answers = []
+        for sender in batch.senders:
+            batch.turn_to(sender)
+            results = [batch.verdict(op) for op in sender.req.ops]
+            answers.append(
+                PushAnswer(server_time=batch.now, clock_skew_s=sender.skew, results=results)
             )
-        batch.answer(op, result)
-        seen[op.op_id] = result.model_dump(mode="json")
-        results.append(result)
-    batch.write(last_seq)
-    failpoints.reached(settings)  # written, not committed: tests SIGKILL the server here
-    device = Device.__table__  # type: ignore[attr-defined]
-    session.execute(
-        update(device)
-        .where(device.c.id == caller.device.id)
-        .values(last_sync_at=batch.now, clock_skew_s=batch.skew)
-    )
-    return PushAnswer(server_time=batch.now, clock_skew_s=batch.skew, results=results)
+        batch.write(last_seq)
+        failpoints.reached(settings)  # written, not committed: tests SIGKILL the server here
+        slots = iter(answers)
+        outcomes = [next(slots) if o is None else o for o in outcomes]
+    return [o for o in outcomes if o is not None]

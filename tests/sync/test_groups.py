@@ -50,45 +50,69 @@ def stored() -> tuple[int, int]:
         )
 
 
-def test_a_failing_push_leaves_the_rest_of_its_group(
-    client, county: County, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    a, b = Phone(client, "cadre_a", "d-a1"), Phone(client, "cadre_a2", "d-a2")
+def pushes(a: Phone, b: Phone, county: County) -> list[groups._Waiting]:
     first = a.op("household", new_id(), household(county.village_a, head_name="杨一"))
-    group = [
+    return [
         waiting(a, [first]),
         # another phone's batch naming a device that is not the one it logged in with
         waiting(b, [b.op("household", new_id(), household(county.village_a))], device_id="x"),
-        # a batch that dies after writing its rows (the fault is injected below)
         waiting(b, [b.op("household", new_id(), household(county.village_a, head_name="龙三"))]),
         # the first op again (a resend that caught up with it) and a new one
         waiting(
             a, [first, a.op("household", new_id(), household(county.village_a, head_name="王大"))]
         ),
     ]
-    written = 0
 
-    def crash_the_second_written(_settings: object) -> None:
-        nonlocal written
-        written += 1
-        if written == 2:
-            raise RuntimeError("the server fails between writing a batch and committing it")
 
-    monkeypatch.setattr(push_module.failpoints, "reached", crash_the_second_written)
+def head_names(phone: Phone) -> list[str]:
+    records, _ = phone.pull_all()
+    return sorted(r["data"]["head_name"] for r in records if r["type"] == "household")
+
+
+def test_a_group_is_one_batch_and_a_refused_push_leaves_the_rest(client, county: County) -> None:
+    a, b = Phone(client, "cadre_a", "d-a1"), Phone(client, "cadre_a2", "d-a2")
+    group = pushes(a, b, county)
     groups._apply(group)
 
+    assert group[0].answer is not None
+    assert [r.status for r in group[0].answer.results] == ["applied"]
+    assert isinstance(group[1].error, BadRequest)
+    assert group[2].answer is not None
+    assert group[3].answer is not None
+    assert [r.status for r in group[3].answer.results] == ["duplicate", "applied"]
+    assert stored() == (3, 3)  # committed, read from another session
+    assert head_names(b) == ["杨一", "王大", "龙三"]
+
+
+def test_a_push_that_fails_leaves_the_rest_of_its_group(
+    client, county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault between writing and committing: the group as one batch fails, so it is
+    applied again push by push, and only the push the fault hits fails."""
+    a, b = Phone(client, "cadre_a", "d-a1"), Phone(client, "cadre_a2", "d-a2")
+    group = pushes(a, b, county)
+    written = 0
+
+    def crash(_settings: object) -> None:
+        nonlocal written
+        written += 1
+        # 1: the group as one batch; then one by one: 杨一 (2), 龙三 (3), 王大 (4) — the
+        # second push is refused before it writes anything.
+        if written in (1, 3):
+            raise RuntimeError("the server fails between writing a batch and committing it")
+
+    monkeypatch.setattr(push_module.failpoints, "reached", crash)
+    groups._apply(group)
+
+    assert written == 4
     assert group[0].answer is not None
     assert [r.status for r in group[0].answer.results] == ["applied"]
     assert isinstance(group[1].error, BadRequest)
     assert isinstance(group[2].error, RuntimeError)
     assert group[3].answer is not None
     assert [r.status for r in group[3].answer.results] == ["duplicate", "applied"]
-    assert stored() == (2, 2)  # committed, read from another session; nothing of 龙三
-    records, _ = b.pull_all()
-    assert sorted(r["data"]["head_name"] for r in records if r["type"] == "household") == [
-        "杨一",
-        "王大",
-    ]
+    assert stored() == (2, 2)  # nothing of 龙三, nor of the first attempt
+    assert head_names(b) == ["杨一", "王大"]
 
 
 def test_a_group_stops_at_its_size(client, county: County, monkeypatch: pytest.MonkeyPatch) -> None:
