@@ -41,8 +41,10 @@ class RecordColumns(SQLModel):
     id: str = Field(primary_key=True, max_length=36)
     version: int = 1
     deleted: bool = False
-    # Global change sequence: pulls page through it (see backend/sync/sequence.py).
-    seq: int = Field(sa_type=sa.BigInteger, index=True)
+    # Global change sequence: pulls page through it (see backend/sync/sequence.py). No index
+    # of its own: every read of changes names villages, and ``(village_code, seq)``
+    # (``record_indexes``) serves it (migration 0018).
+    seq: int = Field(sa_type=sa.BigInteger)
     # The village that fixes who may see and change the record. No index of its own:
     # ``(village_code, seq)`` (``record_indexes``) serves every lookup by village.
     village_code: str = Field(foreign_key="village.code", max_length=12)
