@@ -12,6 +12,7 @@ from backend import migrate
 from backend.database import make_engine
 from backend.records import registry
 from tests.conftest import County
+from tests.old_schema import record_columns, reflect, seed_places_and_cadres
 from tests.sync.phone import Phone, household, new_id
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -34,56 +35,13 @@ KINDS = {
 
 
 def _record(rid: str, seq: int, village: str, user: int) -> dict[str, Any]:
-    return {
-        "id": rid,
-        "version": 1,
-        "deleted": False,
-        "seq": seq,
-        "village_code": village,
-        "has_conflict": False,
-        "created_at": NOW,
-        "created_by": user,
-        "created_device": "d",
-        "updated_at": NOW,
-        "updated_by": user,
-        "updated_device": "d",
-    }
+    return record_columns(rid, seq, village, user, NOW)
 
 
 def _seed_at_0008(engine: sa.Engine) -> None:
-    meta = sa.MetaData()
-    meta.reflect(engine)
-    t = meta.tables
+    t = reflect(engine)
     with engine.begin() as conn:
-        conn.execute(t["county"].insert(), [{"code": "520623", "name": "县"}])
-        conn.execute(
-            t["township"].insert(), [{"code": "520623100", "county_code": "520623", "name": "镇"}]
-        )
-        conn.execute(
-            t["village"].insert(),
-            [
-                {"code": v, "township_code": "520623100", "name": v, "is_poor": True}
-                for v in ("520623100001", "520623100002")
-            ],
-        )
-        conn.execute(
-            t["user"].insert(),
-            [
-                {
-                    "id": n,
-                    "username": f"u{n}",
-                    "password_hash": "x",
-                    "display_name": f"干部{n}",
-                    "role": "cadre",
-                    "phone": "",
-                    "county_code": "520623",
-                    "county_wide": False,
-                    "is_active": True,
-                    "created_at": NOW,
-                }
-                for n in (1, 2)
-            ],
-        )
+        seed_places_and_cadres(conn, t, ["520623100001", "520623100002"], [1, 2], NOW)
         conn.execute(
             t["household"].insert(),
             [

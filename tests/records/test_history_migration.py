@@ -14,6 +14,7 @@ from backend.database import make_engine
 from backend.models import import_all
 from backend.records.registry import REGISTRY, RecordType
 from backend.records.store import changed_fields, load_history, rebuild
+from tests.old_schema import record_columns, reflect, seed_places_and_cadres
 from tests.sync.phone import household
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -51,35 +52,9 @@ def _versions() -> dict[str, list[tuple[str, dict[str, Any], list[str], bool]]]:
 
 
 def _seed_at_0016(engine: sa.Engine) -> None:
-    meta = sa.MetaData()
-    meta.reflect(engine)
-    t = meta.tables
+    t = reflect(engine)
     with engine.begin() as conn:
-        conn.execute(t["county"].insert(), [{"code": "520623", "name": "县"}])
-        conn.execute(
-            t["township"].insert(), [{"code": "520623100", "county_code": "520623", "name": "镇"}]
-        )
-        conn.execute(
-            t["village"].insert(),
-            [{"code": VILLAGE, "township_code": "520623100", "name": "村", "is_poor": True}],
-        )
-        conn.execute(
-            t["user"].insert(),
-            [
-                {
-                    "id": 1,
-                    "username": "u1",
-                    "password_hash": "x",
-                    "display_name": "干部",
-                    "role": "cadre",
-                    "phone": "",
-                    "county_code": "520623",
-                    "county_wide": False,
-                    "is_active": True,
-                    "created_at": NOW,
-                }
-            ],
-        )
+        seed_places_and_cadres(conn, t, [VILLAGE], [1], NOW)
         for n, (rid, versions) in enumerate(_versions().items()):
             _op, data, _changed, deleted = versions[-1]
             conn.execute(
@@ -87,18 +62,9 @@ def _seed_at_0016(engine: sa.Engine) -> None:
                 [
                     {
                         **data,
-                        "id": rid,
+                        **record_columns(rid, n + 1, VILLAGE, 1, NOW),
                         "version": len(versions),
                         "deleted": deleted,
-                        "seq": n + 1,
-                        "village_code": VILLAGE,
-                        "has_conflict": False,
-                        "created_at": NOW,
-                        "created_by": 1,
-                        "created_device": "d",
-                        "updated_at": NOW,
-                        "updated_by": 1,
-                        "updated_device": "d",
                     }
                 ],
             )
