@@ -24,8 +24,8 @@ it holds. Measured on a fresh SQLite file: 5,000-row transactions with SQLite's 
   PostgreSQL COPY) after SQLAlchemy's own bind processors, skipping its per-row
   bookkeeping (~10 s of the writer's 27 s);
 - the drawing process validates (``rt.canonical``) and sends drafts; the writer makes the
-  rows (``Rows``). Default county (~573,000 records), py-spy on an otherwise quiet
-  machine: drawing ~14 s of CPU, writing ~12 s (SQLite itself ~5 s), 18 s wall; 26-28 s
+  rows (``Rows``). Default county (~573,000 records), py-spy, load average ~2.5 (other
+  jobs): drawing ~14 s of CPU, writing ~12 s (SQLite itself ~5 s), 18 s wall; 26-28 s
   while another job kept a core busy, against 40 s before (PostgreSQL: 31 s against 55 s).
 ``synchronous=FULL`` is left alone: each committed batch is durable.
 """
