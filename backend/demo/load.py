@@ -25,8 +25,9 @@ it holds. Measured on a fresh SQLite file: 5,000-row transactions with SQLite's 
   bookkeeping (~10 s of the writer's 27 s);
 - the drawing process validates (``rt.canonical``) and sends drafts; the writer makes the
   rows (``Rows``). Default county (~573,000 records), py-spy, load average ~2.5 (other
-  jobs): drawing ~14 s of CPU, writing ~12 s (SQLite itself ~5 s), 18 s wall; 26-28 s
-  while another job kept a core busy, against 40 s before (PostgreSQL: 31 s against 55 s).
+  jobs): drawing ~14 s of CPU, writing ~12 s (SQLite itself ~5 s). Wall time, alternating
+  with the old loader at load ~1.5: 15.7 s against 35.7 s (PostgreSQL 20.6 s against
+  47.5 s); at load ~3.5 (a core taken by other jobs) 26-28 s against 40 s.
 ``synchronous=FULL`` is left alone: each committed batch is durable.
 """
 
