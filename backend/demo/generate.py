@@ -7,7 +7,7 @@ change counter at the last one. The merge engine then treats them like any other
 
 The county itself is drawn in ``backend.demo.county`` (and ``people``, ``vocab``) from one
 ``random.Random(seed)`` and a fixed "now", so one seed gives one county, row for row; the
-records are written by ``backend.demo.load`` (Core executemany on a writer thread — see
+records are written by ``backend.demo.load`` (bulk inserts in a writer process — see
 there for what the default county's ~800,000 rows cost and why). The only ORM use is the
 couple of hundred accounts, through ``create_user``.
 """

@@ -14,6 +14,11 @@ MASK_KEEP = (6, 2)
 
 def check_character(first17: str) -> str:
     """The 18th character of an ID number (ISO 7064 MOD 11-2)."""
+    if len(first17) == 17 and first17.isascii() and first17.isdigit():
+        # The weights are 2**(17-i) mod 11, and 13 = 2 mod 11: the weighted sum is
+        # 2 * (the digits read in base 13), mod 11, and int() reads them in C. Same answer,
+        # ~5x faster (the demo county checks a million numbers: 2.4 s of its build).
+        return CHECK[2 * int(first17, 13) % 11]
     return CHECK[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
 
 
