@@ -83,8 +83,9 @@ def _setup_sqlite(engine: Engine) -> None:
         # A checkpoint every ~40 MB of WAL rather than 4 MB: a page changed by several
         # batches is copied back once, not once a batch (PERF.md: 41k → 68k rows/s).
         cur.execute("PRAGMA wal_autocheckpoint=10000")
-        # A push committed with others runs in a savepoint (backend/sync/groups.py), whose
-        # statement journal went to a temporary file: it doubled the bytes a push wrote.
+        # Savepoints (pushes of a group applied one by one, backend/sync/groups.py) keep
+        # their statement journal in memory: in a temporary file it doubled the bytes a
+        # push wrote when every push ran in one.
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
