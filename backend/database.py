@@ -9,11 +9,11 @@ locked" when another writer got in between, instead of waiting its turn.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import orjson
 from fastapi import Depends, Request
@@ -128,15 +128,23 @@ def open_session(*, write: bool = False) -> Session:
 
 
 READS = ("GET", "HEAD", "OPTIONS")
+T = TypeVar("T")
+
+
+def per_app(app: Any, name: str, make: Callable[[], T]) -> T:
+    """The app's one ``name``, made on first use: in the app's event loop, which an asyncio
+    lock, semaphore or future belongs to (made at import, it would belong to none)."""
+    state = app.state
+    if getattr(state, name, None) is None:
+        setattr(state, name, make())
+    value: T = getattr(state, name)
+    return value
 
 
 @asynccontextmanager
 async def writers_turn(app: Any) -> AsyncIterator[None]:
     """Wait, in the event loop, for this app's one writer at a time (see ``_writer_turn``)."""
-    state = app.state
-    if getattr(state, "writer", None) is None:
-        state.writer = asyncio.Lock()  # one per app, made in its event loop
-    async with state.writer:
+    async with per_app(app, "writer", asyncio.Lock):
         yield
 
 

@@ -9,8 +9,9 @@ for all of them), and committed once, before any of them is answered:
 - a push refused whole (too large, the wrong device) gets its error; the others stand;
 - a push that fails otherwise (a database error, a fault) sends the group back to be
   applied one push at a time, each in a SAVEPOINT of its own: it alone gets its error;
-- if the commit fails, none of the group was answered, and each gets the error: phones
-  resend, and the op ids make the resend safe;
+- if the commit fails, the group is applied again one push at a time; if that commit
+  fails too, none of the group was answered and each gets the error: phones resend, and
+  the op ids make the resend safe;
 - a push alone is a group of one, as before; a group stops at ``MAX_GROUP_OPS`` ops so that
   the first phone of a burst does not wait for all of it.
 The rules a push follows are unchanged: a later push of a group sees the earlier ones'
@@ -18,14 +19,14 @@ records, versions and op ids exactly as it would had they committed just before 
 """
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 
 from backend.auth.dependencies import Caller
 from backend.config import Settings
-from backend.database import open_session, writers_turn
+from backend.database import open_session, per_app, writers_turn
 from backend.sync import push as push_service
 from backend.sync.schemas import PushAnswer, PushRequest
 
@@ -42,21 +43,13 @@ class _Waiting:
     error: BaseException | None = None
 
 
-@dataclass
-class _Queue:
-    waiting: list[_Waiting] = field(default_factory=list)
-
-
 async def push(app: Any, settings: Settings, caller: Caller, body: PushRequest) -> PushAnswer:
     """Apply one phone's batch, committed (alone or with the pushes waiting beside it)."""
-    state = app.state
-    if getattr(state, "push_queue", None) is None:
-        state.push_queue = _Queue()
-    queue: _Queue = state.push_queue
+    queue: list[_Waiting] = per_app(app, "push_queue", list)
     me = _Waiting(settings, caller, body, asyncio.get_running_loop().create_future())
     # Joining the queue and asking for the turn happen without an await between them, and the
     # turn is first come, first served: whoever gets it finds its own push at the front.
-    queue.waiting.append(me)
+    queue.append(me)
     async with writers_turn(app):
         if not me.done.done():
             group = _take(queue)
@@ -74,11 +67,11 @@ async def push(app: Any, settings: Settings, caller: Caller, body: PushRequest) 
     return await me.done
 
 
-def _take(queue: _Queue) -> list[_Waiting]:
+def _take(queue: list[_Waiting]) -> list[_Waiting]:
     group: list[_Waiting] = []
     ops = 0
-    while queue.waiting and (not group or ops + len(queue.waiting[0].body.ops) <= MAX_GROUP_OPS):
-        w = queue.waiting.pop(0)
+    while queue and (not group or ops + len(queue[0].body.ops) <= MAX_GROUP_OPS):
+        w = queue.pop(0)
         group.append(w)
         ops += len(w.body.ops)
     return group

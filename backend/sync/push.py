@@ -495,30 +495,29 @@ def push_all(
     """Apply several phones' batches in one unit of work, in order: each its answer, or the
     error that refused it whole. An error beyond those (the database's) is raised: the
     caller rolls back all of them."""
-    outcomes: list[PushAnswer | AppError | None] = []
-    admitted: list[tuple[Caller, PushRequest]] = []
-    for caller, req in requests:
+    refused: dict[int, AppError] = {}
+    for i, (caller, req) in enumerate(requests):
         try:
             _admit(settings, caller, req)
         except AppError as exc:
-            outcomes.append(exc)
-            continue
-        outcomes.append(None)
-        admitted.append((caller, req))
-    if admitted:
-        last_seq = sequence.lock(session)
-        batch = Batch(session, settings, admitted)
-        batch.load_answered()
-        batch.preload()
-        answers = []
-        for sender in batch.senders:
-            batch.turn_to(sender)
-            results = [batch.verdict(op) for op in sender.req.ops]
-            answers.append(
-                PushAnswer(server_time=batch.now, clock_skew_s=sender.skew, results=results)
-            )
-        batch.write(last_seq)
-        failpoints.reached(settings)  # written, not committed: tests SIGKILL the server here
-        slots = iter(answers)
-        outcomes = [next(slots) if o is None else o for o in outcomes]
-    return [o for o in outcomes if o is not None]
+            refused[i] = exc
+    admitted = [r for i, r in enumerate(requests) if i not in refused]
+    answers = iter(_apply_admitted(session, settings, admitted) if admitted else [])
+    return [refused[i] if i in refused else next(answers) for i in range(len(requests))]
+
+
+def _apply_admitted(
+    session: Session, settings: Settings, requests: list[tuple[Caller, PushRequest]]
+) -> list[PushAnswer]:
+    last_seq = sequence.lock(session)
+    batch = Batch(session, settings, requests)
+    batch.load_answered()
+    batch.preload()
+    answers = []
+    for sender in batch.senders:
+        batch.turn_to(sender)
+        results = [batch.verdict(op) for op in sender.req.ops]
+        answers.append(PushAnswer(server_time=batch.now, clock_skew_s=sender.skew, results=results))
+    batch.write(last_seq)
+    failpoints.reached(settings)  # written, not committed: tests SIGKILL the server here
+    return answers

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from backend.auth.dependencies import CallerBeforeWriting, CurrentCaller, SettingsDep
-from backend.database import SessionDep
+from backend.database import SessionDep, per_app
 from backend.sync import groups, pull as pull_service
 from backend.sync.schemas import PullAnswer, PushAnswer, PushRequest
 
@@ -41,10 +41,7 @@ PULLS_AT_ONCE = 4
 
 
 async def _pull_turn(request: Request) -> AsyncIterator[None]:
-    state = request.app.state
-    if getattr(state, "pull_turns", None) is None:
-        state.pull_turns = asyncio.Semaphore(PULLS_AT_ONCE)  # made in the app's event loop
-    async with state.pull_turns:
+    async with per_app(request.app, "pull_turns", lambda: asyncio.Semaphore(PULLS_AT_ONCE)):
         yield
 
 

@@ -122,7 +122,7 @@ def test_a_group_stops_at_its_size(client, county: County, monkeypatch: pytest.M
     def ops(n: int) -> list[dict]:
         return [a.op("household", new_id(), household(county.village_a)) for _ in range(n)]
 
-    queue = groups._Queue([waiting(a, ops(n)) for n in (400, 500, 200, 50)])
+    queue = [waiting(a, ops(n)) for n in (400, 500, 200, 50)]
     assert [len(w.body.ops) for w in groups._take(queue)] == [400, 500]
     assert [len(w.body.ops) for w in groups._take(queue)] == [200, 50]
     assert groups._take(queue) == []
