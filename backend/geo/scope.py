@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlmodel import Session, col
 
 from backend.auth.models import Role, User, UserTownship, UserVillage
@@ -34,6 +34,19 @@ class Scope:
     def where_filed(self, column: Any, county_wide: bool) -> ColumnElement[bool]:
         """A SQL condition limiting a type's scope column to this scope."""
         return column == self.county_code if county_wide else self.where(column)
+
+    @staticmethod
+    def where_filed_bound(column: Any, county_wide: bool) -> ColumnElement[bool]:
+        """``where_filed`` with the scope as bound parameters (``bound``), for a statement
+        built once and run for any caller (the pull's)."""
+        if county_wide:
+            return column == bindparam("scope_county")
+        return column.in_(bindparam("scope_villages", expanding=True))
+
+    @property
+    def bound(self) -> dict[str, Any]:
+        """The values of ``where_filed_bound``'s parameters for this scope."""
+        return {"scope_county": self.county_code, "scope_villages": sorted(self.village_codes)}
 
     def where_any(self, column: Any) -> ColumnElement[bool]:
         """Rows of any type (history, conflicts): in a village in scope, or the county's."""

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
 from backend.errors import BadRequest
+from backend.geo.scope import Scope
 from backend.records import idnumber
 from backend.records.registry import REGISTRY, UNMASKED_ROLES, RecordType
 from backend.sync import sequence
@@ -93,11 +94,7 @@ def _in_range(rt: RecordType) -> tuple[Any, ...]:
     Bound parameters, not values: the statements are built once (their construction cost
     more than their execution on a pull page) and SQLAlchemy's compiled cache serves them."""
     t = rt.table
-    filed = (
-        t.c.village_code == bindparam("county")
-        if rt.county_wide
-        else t.c.village_code.in_(bindparam("villages", expanding=True))
-    )
+    filed = Scope.where_filed_bound(t.c.village_code, rt.county_wide)
     return t.c.seq > bindparam("after"), t.c.seq <= bindparam("upto"), filed
 
 
@@ -151,8 +148,7 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> di
     params = {
         "after": after,
         "upto": upto,
-        "county": caller.scope.county_code,
-        "villages": sorted(caller.scope.village_codes),
+        **caller.scope.bound,
         "limit": limit + 1,
     }
     results = [conn.execute(_page_statement(rt.name), params).mappings() for rt in readable]
