@@ -11,7 +11,8 @@ The conversion reads consecutive whole versions of every record that has more th
 writes each version's replaced values by history id with executemany, then empties the
 version-1 entries. SQLite keeps the freed pages until a ``VACUUM``.
 
-The downgrade rebuilds every version's whole data from the records' rows.
+The downgrade rebuilds every version's whole data from the records' rows, with the same
+``rebuild`` the application reads the history with.
 
 Revision ID: 0017
 Revises: 0016
@@ -93,6 +94,7 @@ def downgrade() -> None:
     # The record tables as the application declares them: only the columns this database
     # has are read (a field added after 0017 is dropped before this runs).
     from backend.records.registry import REGISTRY
+    from backend.records.store import rebuild
 
     op.alter_column("record_history", "replaced", new_column_name="data")
     bind = op.get_bind()
@@ -124,18 +126,19 @@ def downgrade() -> None:
             for e in bind.execute(
                 sa.select(h.c.id, h.c.record_id, h.c.version, h.c.data, h.c.changed, h.c.op)
                 .where(h.c.type == type_, h.c.record_id.in_(chunk))
-                .order_by(h.c.record_id, h.c.version.desc())
+                .order_by(h.c.record_id, h.c.version)
             ):
                 entries.setdefault(e.record_id, []).append(e)
             whole = []
             for rid, mine in entries.items():
-                version, data = current[rid]
-                for e in mine:  # newest first: data is version e's, then e's predecessor's
-                    if e.version != version:
-                        raise RuntimeError(f"0017 downgrade: {type_} {rid} lacks version {version}")
-                    changed = list(data) if e.op == "create" else e.changed
-                    whole.append({"b_id": e.id, "b_data": data, "b_changed": changed})
-                    data = {**data, **e.data}
-                    version -= 1
+                version, latest = current[rid]
+                undo = [{"record_id": rid, "version": e.version, "replaced": e.data} for e in mine]
+                try:
+                    data = rebuild(latest, version, undo)
+                except ValueError as exc:
+                    raise RuntimeError(f"0017 downgrade: {type_}: {exc}") from exc
+                for e in mine:
+                    changed = list(data[e.version]) if e.op == "create" else e.changed
+                    whole.append({"b_id": e.id, "b_data": data[e.version], "b_changed": changed})
             for part in _chunks(whole):
                 bind.execute(update, part)
