@@ -20,8 +20,8 @@ it holds. Measured on a fresh SQLite file: 5,000-row transactions with SQLite's 
 - the rows are written by a process of their own (``Writer``), so that all of its work,
   not only the database's, overlaps with drawing the next batch: on a thread the Python
   halves of both shared one GIL (py-spy: ~27 s each);
-- the writer hands the values to the driver itself (``_insert_rows``: SQLite executemany,
-  PostgreSQL COPY) after SQLAlchemy's own bind processors, skipping its per-row
+- the writer hands the values to the driver itself (backend/records/bulk.py: SQLite
+  executemany, PostgreSQL COPY) after SQLAlchemy's own bind processors, skipping its per-row
   bookkeeping (~10 s of the writer's 27 s);
 - the drawing process validates (``rt.canonical``) and sends drafts; the writer makes the
   rows (``Rows``). Default county (~573,000 records), py-spy, load average ~2.5 (other
@@ -43,10 +43,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, update
-from sqlalchemy.exc import DBAPIError
 
 from backend.database import make_engine
 from backend.demo.county import DEMO_NOW
+from backend.records.bulk import insert_rows
 from backend.records.registry import REGISTRY, RecordType
 from backend.records.store import Author, Observed, RecordState, RowWriter
 from backend.tables import CHANGE_COUNTER as COUNTER, HISTORY
@@ -140,60 +140,6 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
                     raw.execute(f"PRAGMA {pragma}={value}")
 
 
-_NOTHING = object()
-
-
-def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (all with the first row's keys) as ``conn.execute(table.insert(),
-    rows)`` would, without SQLAlchemy's per-row bookkeeping: the values go through the very
-    bind processors SQLAlchemy would apply (the dialect's, e.g. ``_UTCDateTime`` and the
-    JSON serialiser), then straight to the driver — ``executemany`` on SQLite, ``COPY`` on
-    PostgreSQL (psycopg's ``cursor.copy``, ~5x faster than executemany for a bulk load).
-    Measured on the default county: SQLAlchemy's parameter processing was ~10 s of the
-    writer's ~27 s."""
-    dialect = conn.dialect
-    names = list(rows[0])
-    columns = [table.c[n] for n in names]
-    for col in table.c:
-        # A column left out gets no Python-side default here (SQLAlchemy would add it).
-        if col.name not in rows[0] and col.default is not None:
-            raise ValueError(f"{table.name}.{col.name}: the load gives no value")
-    procs = [
-        (i, p)
-        for i, c in enumerate(columns)
-        if (p := c.type.dialect_impl(dialect).bind_processor(dialect))
-    ]
-    values: list[tuple[Any, ...]] = []
-    # Every row of a batch carries the same timestamps (DEMO_NOW, one object after
-    # unpickling): each column keeps its last value and what it made of it, so the
-    # DateTime processor runs once a batch, not ~2 million times (~3 s).
-    last: list[Any] = [_NOTHING] * len(procs)
-    made: list[Any] = [None] * len(procs)
-    for row in rows:
-        v = [row[n] for n in names]
-        for k, (i, p) in enumerate(procs):
-            x = v[i]
-            if x is not last[k]:
-                last[k], made[k] = x, p(x)
-            v[i] = made[k]
-        values.append(tuple(v))
-    quote = dialect.identifier_preparer.quote
-    cols = ", ".join(quote(n) for n in names)
-    raw: Any = conn.connection.driver_connection
-    if dialect.name == "postgresql":
-        sql = f"COPY {quote(table.name)} ({cols}) FROM STDIN"
-        try:
-            with raw.cursor() as cur, cur.copy(sql) as copy:
-                for value in values:
-                    copy.write_row(value)
-        except dialect.loaded_dbapi.Error as exc:
-            # SQLAlchemy's own error, as an INSERT would raise it (IntegrityError, ...).
-            raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error) from exc
-    else:
-        marks = ", ".join("?" * len(names))
-        conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({cols}) VALUES ({marks})", values)
-
-
 def _write(url: str, batches: "mp.Queue[Batch | None]") -> None:
     """The writer process: commits each batch in one transaction, until None."""
     engine = make_engine(url)
@@ -203,7 +149,7 @@ def _write(url: str, batches: "mp.Queue[Batch | None]") -> None:
             while (batch := batches.get()) is not None:
                 with conn.begin():
                     for table, rows in made.of(batch):
-                        _insert_rows(conn, table, rows)
+                        insert_rows(conn, table, rows)
                     # The counter never lags a committed record, even if the load stops
                     # half way: the next push must not hand out a number in use.
                     conn.execute(

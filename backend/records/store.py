@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, select
 from sqlmodel import Session
 
+from backend.records.bulk import insert_rows, update_rows
 from backend.records.merge import Version
 from backend.records.models import RecordConflict, RecordHistory, SyncOp
 from backend.records.registry import RecordType
@@ -346,9 +347,7 @@ class RowWriter:
             s.touched_order = None
         conn = session.connection()
         for rt, inserts, updated in by_type.values():
-            t = rt.table
-            if inserts:
-                conn.execute(t.insert(), inserts)
+            insert_rows(conn, rt.table, inserts)
             if updated:
                 # One executemany sets the same columns in every row: the bookkeeping and
                 # whatever changed in any of them (each row carries its own values).
@@ -356,13 +355,8 @@ class RowWriter:
                 rows = []
                 for s in updated:
                     assert s.row is not None
-                    rows.append({**{c: s.row[c] for c in cols}, "b_id": s.id})
+                    rows.append({**{c: s.row[c] for c in cols}, "id": s.id})
                     s.dirty = set()
-                conn.execute(t.update().where(t.c.id == bindparam("b_id")), rows)
-        insert_rows(session, HISTORY, self.history_rows)
+                update_rows(conn, rt.table, "id", rows)
+        insert_rows(conn, HISTORY, self.history_rows)
         self.history_rows, self._touched = [], []
-
-
-def insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.connection().execute(table.insert(), rows)

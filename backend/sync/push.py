@@ -23,6 +23,7 @@ from backend.config import Settings
 from backend.errors import AppError, BadRequest, TooLarge
 from backend.messages import InvalidData
 from backend.records import registry
+from backend.records.bulk import insert_rows
 from backend.records.merge import Version, merge
 from backend.records.registry import RecordType
 from backend.records.store import (
@@ -32,7 +33,6 @@ from backend.records.store import (
     Observed,
     RecordState,
     RowWriter,
-    insert_rows,
     load_history,
     load_rows,
 )
@@ -317,7 +317,9 @@ class Batch:
             me=self.me,
             observed_at=observed.at,
         )
-        final = _canonical(rt, outcome.data)
+        # A merge that took every field the op sets leaves the candidate as it was, already
+        # canonical (canonical of canonical is itself): validated once, not twice.
+        final = candidate if outcome.data == candidate else _canonical(rt, outcome.data)
         self._check_refs(rt, final, st.row["village_code"])
         changed = [f for f in rt.fields if final[f] != current[f] or f in outcome.asserted]
         conflict_id = None
@@ -458,8 +460,9 @@ class Batch:
     def write(self, last_seq: int) -> None:
         first = sequence.take(self.session, last_seq, self.writer.touched)
         self.writer.write(self.session, first)
-        insert_rows(self.session, CONFLICTS, self.conflict_rows)
-        insert_rows(self.session, SYNC_OPS, self.op_rows)
+        conn = self.session.connection()
+        insert_rows(conn, CONFLICTS, self.conflict_rows)
+        insert_rows(conn, SYNC_OPS, self.op_rows)
         device = Device.__table__  # type: ignore[attr-defined]
         self.session.connection().execute(
             update(device)

@@ -199,3 +199,20 @@ def test_the_fast_check_character_is_the_weighted_sum() -> None:
         weighted = sum(int(d) * w for d, w in zip(first17, idnumber.WEIGHTS, strict=True))
         assert idnumber.check_character(first17) == idnumber.CHECK[weighted % 11], first17
     assert idnumber.check_character("١" * 17) == idnumber.check_character("1" * 17)  # Arabic-Indic
+
+
+def test_canonical_data_is_its_own_canonical_form() -> None:
+    """A push validates an edit once when the merge takes every field it sets
+    (backend/sync/push.py): that holds only if canonical data comes back unchanged."""
+    import_all()
+    schema = json.loads(published()[0])
+    accepted = 0
+    for case in _cases(schema, today()):
+        rt = REGISTRY[case["type"]]
+        try:
+            once = rt.canonical(case["data"])
+        except InvalidData:
+            continue
+        accepted += 1
+        assert rt.canonical(once) == once, case
+    assert accepted > 100
