@@ -11,7 +11,6 @@ counter's value committed before the first one (see ``pull``).
 
 import base64
 import heapq
-from collections.abc import Iterator
 from functools import cache
 from itertools import islice
 from typing import Any
@@ -122,9 +121,43 @@ def _count_statement(names: tuple[str, ...]) -> Select[Any]:
     return select(func.coalesce(func.sum(counts.c.n), 0))
 
 
-def _keyed(name: str, rows: Any) -> Iterator[tuple[int, str, Any]]:
-    for r in rows:
-        yield r["seq"], name, r
+Row = tuple[int, str, Any]  # a change: its sequence number, its type, its row
+
+
+@cache
+def _firsts_statement(names: tuple[str, ...]) -> Select[Any]:
+    """One row: each type's first change in range (None where it has none)."""
+    firsts = []
+    for name in names:
+        rt = REGISTRY[name]
+        first = select(func.min(rt.table.c.seq)).where(*_in_range(rt))
+        firsts.append(first.scalar_subquery().label(name))
+    return select(*firsts)
+
+
+def _page_rows(conn: Any, names: tuple[str, ...], params: dict[str, Any]) -> list[Row]:
+    """The first changes in range across the types, in change order, as many as
+    ``params["limit"]`` (a page and one more: if there is one, more pages follow).
+
+    The types are read in the order of their first change, each only up to the cut that
+    the ones read before it set (the last change a page could still hold), and a type
+    whose first change lies past the cut is not read at all. Reading every type for a
+    page each cost a statement per type (17 for a cadre) and, on PostgreSQL, brought
+    every one of those rows over (psycopg holds a whole result): on a copy of the demo
+    county, cadre3's full pull spent 330 ms in its statements on PostgreSQL, 195 ms so."""
+    limit = params["limit"]
+    firsts = conn.execute(_firsts_statement(names), params).one()
+    rows: list[Row] = []
+    cut = params["upto"]
+    for first, name in sorted((f, n) for n, f in zip(names, firsts, strict=True) if f is not None):
+        if first > cut:
+            break
+        found = conn.execute(_page_statement(name), {**params, "upto": cut}).mappings()
+        more = ((r["seq"], name, r) for r in found)
+        rows = list(islice(heapq.merge(rows, more, key=lambda x: x[0]), limit))
+        if len(rows) == limit:
+            cut = rows[-1][0]
+    return rows
 
 
 def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> dict[str, Any]:
@@ -151,13 +184,7 @@ def pull(session: Session, caller: Caller, cursor: str | None, limit: int) -> di
         **caller.scope.bound,
         "limit": limit + 1,
     }
-    results = [conn.execute(_page_statement(rt.name), params).mappings() for rt in readable]
-    # Merged lazily: only the rows the page keeps are made into Python objects (each type
-    # may hold a page of its own past the cut, and reading those cost a quarter of a pull).
-    streams = [_keyed(rt.name, rows) for rt, rows in zip(readable, results, strict=True)]
-    merged = list(islice(heapq.merge(*streams, key=lambda x: x[0]), limit + 1))
-    for rows in results:
-        rows.close()
+    merged = _page_rows(conn, tuple(rt.name for rt in readable), params)
     page = merged[:limit]
     more = len(merged) > limit
     remaining = None

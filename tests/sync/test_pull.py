@@ -92,3 +92,23 @@ def test_bad_cursor_is_a_clear_400(client, county: County) -> None:
     r = client.get("/api/v1/sync/pull", params={"cursor": "not-a-cursor"}, headers=a.headers)
     assert r.status_code == 400
     assert r.json()["error"] == "bad_cursor"
+
+
+def test_small_pages_hold_what_one_page_holds_across_types(client, county: County) -> None:
+    """Households and members changed in turns, so each type's changes lie between the
+    other's: every page size gives the same records, in the same order, as one big page
+    (a page reads the types up to the cut the ones before it set)."""
+    a = Phone(client, "cadre_a", "d-a1")
+    households = seed(a, county.village_a, 4)
+    for k, hid in enumerate(households):
+        member = {"household_id": hid, "name": f"成员{k}", "relation": "child"}
+        a.push_ok([a.op("member", new_id(), member)])
+        if k % 2 == 0:  # an edit moves the household past the members made before it
+            a.push_ok([a.op("household", hid, {"income_per_head": 5000 + k}, base=1)])
+    whole, _ = a.pull_all(limit=1000)
+    changed = [(r["type"], r["id"], r["version"]) for r in whole]
+    assert len(changed) == 8 and {t for t, _, _ in changed} == {"household", "member"}
+    assert [t for t, _, _ in changed] != sorted(t for t, _, _ in changed)  # interleaved
+    for size in (1, 2, 3, 5):
+        paged, _ = a.pull_all(limit=size)
+        assert [(r["type"], r["id"], r["version"]) for r in paged] == changed, size
