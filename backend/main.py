@@ -30,6 +30,7 @@ GZIP_LEVEL = 6
 # writers' turn; with pulls serialising pages on other threads, each pass waited up to the
 # whole interval, and fifty phones' pushes queued behind those waits (bench/load_bench.py).
 SWITCH_INTERVAL_S = 0.0005
+GC_YOUNG_THRESHOLD = 20_000
 M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
 
 
@@ -57,6 +58,10 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # 500-op push 30–40% of its time (bench/sync_bench.py).
     gc.collect()
     gc.freeze()
+    # A 500-op push holds ~10,000 live containers until it ends: at Python's default of 700
+    # the young generations were collected ~18 times a batch, each time rescanning them,
+    # 4–5% of the server's CPU over a push of 10,000 ops (gc.callbacks); at 20,000, once.
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     _fewer_malloc_arenas()
     yield
