@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from backend.auth import tokens
 from backend.auth.models import Device, Role, User
@@ -56,10 +56,16 @@ def _caller(
     if creds is None or creds.scheme.lower() != "bearer":
         raise Unauthorized()
     claims = tokens.read_access_token(settings, creds.credentials)
-    user = session.get(User, claims.user_id)
-    device = session.get(Device, claims.device_pk)
-    if user is None or device is None or device.user_id != user.id:
+    # One round trip for both (every pull page and push pays for this check); a device of
+    # another user is no row.
+    found = session.exec(
+        select(User, Device)
+        .join(Device, col(Device.user_id) == User.id)
+        .where(User.id == claims.user_id, Device.id == claims.device_pk)
+    ).first()
+    if found is None:
         raise Unauthorized("登录凭证无效", code="invalid_token")
+    user, device = found
     if not user.is_active:
         raise Unauthorized("账号已停用，请联系县管理员", code="user_disabled")
     if device.revoked_at is not None:
