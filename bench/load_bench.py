@@ -250,6 +250,15 @@ class Phone:
     def __post_init__(self) -> None:
         self.client = httpx.Client(base_url=self.base, timeout=300)
 
+    def reconnect(self) -> None:
+        """A new connection for the timed work, as a phone back in signal opens one. The
+        one from the setup sat idle while the other phones set up, which on a slow machine
+        takes longer than uvicorn's 5 s keep-alive: one run had 31 pushes fail with
+        "connection reset by peer", and a push sent as the server closes its idle
+        connection is the likely cause."""
+        self.client.close()
+        self.client = httpx.Client(base_url=self.base, timeout=300)
+
     @property
     def device(self) -> str:
         return f"{self.username}-phone"
@@ -455,6 +464,8 @@ def run(
         p.login()
         p.pull(timed=False)
     work = [p.bodies(n_ops, batch) for p in phones]
+    for p in phones:
+        p.reconnect()
     start = threading.Barrier(len(phones) + 1)
 
     def go(p: Phone, bodies: list[bytes]) -> None:
