@@ -9,12 +9,16 @@ from backend.auth.dependencies import CurrentCaller, Reviewer
 from backend.database import SessionDep
 from backend.exports.router import XLSX, _headers
 from backend.geo.params import TownshipCode, VillageCode
-from backend.measures import familyfile, reports
+from backend.measures import reports
 from backend.timeutil import today
 
 router = APIRouter(tags=["measures"])
 
 PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}}}
+# The family file's module is imported by the routes that print, not at start: its PDF
+# library (fpdf2 over fontTools) is 27 MiB of the process's memory, which a county process
+# that syncs phones all day and never prints should not carry (bench/load_bench.py: the
+# township burst's server RSS goal). The first print loads it, once.
 TABLES = {"kind": 0, "village": 1, "unit": 2}
 
 
@@ -32,6 +36,8 @@ def household_pdf(
     household_id: Annotated[str, Path(max_length=36)], caller: CurrentCaller, session: SessionDep
 ) -> Response:
     """One household's family file as an A4 PDF (ID numbers masked as the role requires)."""
+    from backend.measures import familyfile
+
     h = familyfile.household_row(session, caller, household_id)
     return _pdf(familyfile.household_pdf(session, caller.role, h), f"家庭档案-{h['head_name']}.pdf")
 
@@ -45,6 +51,8 @@ def village_pdf(
     session: SessionDep,
 ) -> Response:
     """Every household of one village, a family file each, in one PDF."""
+    from backend.measures import familyfile
+
     rows = familyfile.village_rows(session, caller, village_code)
     return _pdf(familyfile.village_pdf(session, caller.role, village_code, rows), "家庭档案.pdf")
 

@@ -24,3 +24,20 @@ def test_unknown_route_has_the_error_shape(client) -> None:
     r = client.get("/api/v1/nothing-here")
     assert r.status_code == 404
     assert set(r.json()) == {"error", "detail"}
+
+
+def test_the_pdf_library_is_not_loaded_until_a_file_is_printed() -> None:
+    """fpdf2 and fontTools are 27 MiB of a county process that may never print: the
+    service starts without them (backend/measures/router.py)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from backend.main import create_app; create_app(); "
+        "print(sorted(m for m in ('fpdf', 'fontTools') if m in sys.modules))"
+    )
+    env = {"MINQING_ENVIRONMENT": "development", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout
