@@ -107,7 +107,8 @@ def test_small_pages_hold_what_one_page_holds_across_types(client, county: Count
             a.push_ok([a.op("household", hid, {"income_per_head": 5000 + k}, base=1)])
     whole, _ = a.pull_all(limit=1000)
     changed = [(r["type"], r["id"], r["version"]) for r in whole]
-    assert len(changed) == 8 and {t for t, _, _ in changed} == {"household", "member"}
+    assert len(changed) == 8
+    assert {t for t, _, _ in changed} == {"household", "member"}
     assert [t for t, _, _ in changed] != sorted(t for t, _, _ in changed)  # interleaved
     for size in (1, 2, 3, 5):
         paged, _ = a.pull_all(limit=size)
