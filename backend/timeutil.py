@@ -22,7 +22,7 @@ def today() -> date:
     return _day(int((time.time() + _BEIJING_OFFSET_S) // 86_400))
 
 
-_BEIJING_OFFSET_S = 8 * 3600
+_BEIJING_OFFSET_S = int(BEIJING.utcoffset(None).total_seconds())  # type: ignore[union-attr]
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 

@@ -47,15 +47,6 @@ def _values(conn: Connection, columns: list[Column[Any]], rows: list[dict[str, A
     return values
 
 
-def _driver(conn: Connection) -> Any:
-    return conn.connection.driver_connection
-
-
-def _raise_as_sqlalchemy(conn: Connection, sql: str, exc: Exception) -> None:
-    dbapi_error = conn.dialect.loaded_dbapi.Error
-    raise DBAPIError.instance(sql, None, exc, dbapi_error) from exc
-
-
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` (all with the same keys) as ``conn.execute(table.insert(), rows)``
     would. A column a row leaves out gets no Python-side default here: that is refused."""
@@ -70,12 +61,14 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     cols = ", ".join(quote(n) for n in names)
     if conn.dialect.name == "postgresql":
         sql = f"COPY {quote(table.name)} ({cols}) FROM STDIN"
+        error = conn.dialect.loaded_dbapi.Error
+        raw: Any = conn.connection.driver_connection
         try:
-            with _driver(conn).cursor() as cur, cur.copy(sql) as copy:
+            with raw.cursor() as cur, cur.copy(sql) as copy:
                 for value in values:
                     copy.write_row(value)
-        except conn.dialect.loaded_dbapi.Error as exc:
-            _raise_as_sqlalchemy(conn, sql, exc)
+        except error as exc:
+            raise DBAPIError.instance(sql, None, exc, error) from exc
     else:
         marks = ", ".join("?" * len(names))
         conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({cols}) VALUES ({marks})", values)

@@ -121,7 +121,7 @@ def _count_statement(names: tuple[str, ...]) -> Select[Any]:
     return select(func.coalesce(func.sum(counts.c.n), 0))
 
 
-Row = tuple[int, str, Any]  # a change: its sequence number, its type, its row
+Change = tuple[int, str, Any]  # its sequence number, its type, its row
 
 
 @cache
@@ -135,7 +135,7 @@ def _firsts_statement(names: tuple[str, ...]) -> Select[Any]:
     return select(*firsts)
 
 
-def _page_rows(conn: Any, names: tuple[str, ...], params: dict[str, Any]) -> list[Row]:
+def _page_rows(conn: Any, names: tuple[str, ...], params: dict[str, Any]) -> list[Change]:
     """The first changes in range across the types, in change order, as many as
     ``params["limit"]`` (a page and one more: if there is one, more pages follow).
 
@@ -147,7 +147,7 @@ def _page_rows(conn: Any, names: tuple[str, ...], params: dict[str, Any]) -> lis
     county, cadre3's full pull spent 330 ms in its statements on PostgreSQL, 195 ms so."""
     limit = params["limit"]
     firsts = conn.execute(_firsts_statement(names), params).one()
-    rows: list[Row] = []
+    rows: list[Change] = []
     cut = params["upto"]
     for first, name in sorted((f, n) for n, f in zip(names, firsts, strict=True) if f is not None):
         if first > cut:
