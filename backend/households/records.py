@@ -1,5 +1,6 @@
 """The family file (家庭档案): a household and its members, declared for the record engine."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any
 
@@ -102,41 +103,43 @@ def group_in_village(session: Session, data: dict[str, Any], village_code: str) 
     group = data.get("group_code")
     if group is None:
         return None
-    # One query per village per request, not one per op: cached on the session.
-    groups: dict[str, set[str]] = session.info.setdefault("groups_of_village", {})
-    if village_code not in groups:
-        groups[village_code] = set(
-            session.connection()
-            .execute(
-                select(col(VillagerGroup.code)).where(VillagerGroup.village_code == village_code)  # type: ignore[arg-type]
-            )
-            .scalars()
-        )
-    if group not in groups[village_code]:
+    # Looked up once per request, not once per op: cached on the session.
+    village_of: dict[str, str | None] = session.info.setdefault("village_of_group", {})
+    if group not in village_of:
+        _villages_of_groups(session, {group})
+    if village_of[group] != village_code:
         return f"村民组 {group} 不属于村 {village_code}"
     return None
 
 
-def _groups_of_villages(session: Session, villages: set[str]) -> None:
-    """The groups of all the villages a push names, in one query (a county-wide batch named
-    three hundred villages: a query each was 28% of its time, bench/peer_bench.py)."""
-    groups: dict[str, set[str]] = session.info.setdefault("groups_of_village", {})
-    missing = sorted(v for v in villages if v not in groups)
-    if not missing:
-        return
-    for v in missing:
-        groups[v] = set()
-    rows = session.connection().execute(
-        select(col(VillagerGroup.code), col(VillagerGroup.village_code)).where(
-            col(VillagerGroup.village_code).in_(missing)
-        )
+def _villages_of_groups(session: Session, named: Iterable[Any]) -> None:
+    """The villages of all the groups a push names, in one query: the groups it names, not
+    every group of every village it names (a county-wide push of 500 households read 2,000
+    groups of 200 villages, 8 ms of its 116, to check 250)."""
+    village_of: dict[str, str | None] = session.info.setdefault("village_of_group", {})
+    # A code with a NUL names no group (and would fail the query on PostgreSQL).
+    missing = sorted(
+        {g for g in named if isinstance(g, str) and g not in village_of and "\x00" not in g}
     )
-    for code, village in rows:
-        groups[village].add(code)
+    for g in named:
+        if isinstance(g, str) and g not in village_of:
+            village_of[g] = None
+    for i in range(0, len(missing), 1000):
+        rows = session.connection().execute(
+            select(col(VillagerGroup.code), col(VillagerGroup.village_code)).where(
+                col(VillagerGroup.code).in_(missing[i : i + 1000])
+            )
+        )
+        for code, village in rows:
+            village_of[code] = village
 
 
-# Called by the push engine before its ops, with every village the batch names.
-setattr(group_in_village, "prefetch", _groups_of_villages)  # noqa: B010
+def _prefetch_groups(session: Session, named: list[dict[str, Any]]) -> None:
+    _villages_of_groups(session, [d.get("group_code") for d in named])
+
+
+# Called by the push engine before its ops, with what every op of a checked type names.
+setattr(group_in_village, "prefetch", _prefetch_groups)  # noqa: B010
 
 
 HOUSEHOLD = declare(

@@ -189,25 +189,22 @@ class Batch:
 
     def _prefetch_refs(self) -> None:
         """Reference checks that can (``check.prefetch``) load what the whole batch needs
-        in one query, for every village it names, rather than one query per village."""
-        checks: dict[Any, set[str]] = {}
+        in one query, rather than one query per op or per village: each is given the data
+        every op of its types names, as sent and as stored."""
+        named: dict[Any, list[dict[str, Any]]] = {}
         for op in self.ops:
             rt = registry.get(op.type)
             if rt is None or not rt.ref_checks:
                 continue
             st = self.states.get((rt.name, op.id))
-            village = st.row["village_code"] if st is not None and st.row else None
-            if village is None and rt.village_field:
-                village = op.set.get(rt.village_field)
-            # Village codes are digits; anything else names no village (and a NUL would
-            # fail the query on PostgreSQL).
-            if not (isinstance(village, str) and village.isascii() and village.isdigit()):
-                continue
             for check in rt.ref_checks:
                 if getattr(check, "prefetch", None) is not None:
-                    checks.setdefault(check, set()).add(village)
-        for check, villages in checks.items():
-            check.prefetch(self.session, villages)  # type: ignore[attr-defined]
+                    data = named.setdefault(check, [])
+                    data.append(op.set)
+                    if st is not None and st.row is not None:
+                        data.append(st.row)
+        for check, data in named.items():
+            check.prefetch(self.session, data)  # type: ignore[attr-defined]
 
     # ── applying ──────────────────────────────────────────────────────────────────────
 

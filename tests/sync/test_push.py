@@ -292,3 +292,36 @@ def test_a_spot_check_is_about_a_cadre_of_its_village(client, county: County) ->
         == "forbidden"
     )
     assert [r for r in a.pull_all()[0] if r["type"] == "spot_check"] == []
+
+
+def test_groups_of_a_county_wide_batch_are_checked_op_by_op(client, county: County) -> None:
+    """One batch over several villages: each household's group must be its own village's,
+    whether the op names the group or keeps the one on file (the batch reads the groups it
+    names in one query)."""
+    a, b = county.village_a, county.village_b
+    phone = Phone(client, "admin", "d-admin")
+    kept, moved = new_id(), new_id()
+    phone.push_ok(
+        [
+            phone.op("household", kept, household(b, county.group(b))),
+            phone.op("household", moved, household(a, county.group(a))),
+        ]
+    )
+    cases = {
+        new_id(): (household(a, county.group(a)), "applied"),
+        new_id(): (household(b, county.group(b)), "applied"),
+        new_id(): (household(a, county.group(b)), "rejected"),  # another village's group
+        new_id(): (household(b, b + "999"), "rejected"),  # no such group
+        new_id(): (household(a), "applied"),  # no group named
+    }
+    ops = [phone.op("household", hid, data) for hid, (data, _) in cases.items()]
+    ops.append(phone.op("household", kept, {"head_name": "龙再华"}, base=1))
+    ops.append(phone.op("household", moved, {"group_code": county.group(b)}, base=1))
+    results = {r["id"]: r for r in phone.push_ok(ops)}
+    for hid, (_, status) in cases.items():
+        assert results[hid]["status"] == status, results[hid]
+    assert results[kept]["status"] == "applied", results[kept]
+    assert results[moved]["status"] == "rejected", results[moved]
+    assert "不属于村" in results[moved]["error"]["message"]
+    assert count(Household, village_code=a) == 3
+    assert count(Household, village_code=b) == 2
