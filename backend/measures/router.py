@@ -13,15 +13,15 @@ from backend.measures import reports
 from backend.timeutil import today
 
 router = APIRouter(tags=["measures"])
-# The family file's module is imported by the routes that print, not at start: its PDF
-# library (fpdf2 over fontTools) is 27 MiB of the process's memory, which a county process
-# that syncs phones all day and never prints should not carry (bench/load_bench.py: the
-# township burst's server RSS goal). The first print loads it, once.
 
 PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}}}
 TABLES = {"kind": 0, "village": 1, "unit": 2}
 
 
+# The two routes that print import the family file's module themselves, not at start: its
+# PDF library (fpdf2 over fontTools) is 27 MiB of the process's memory, which a county
+# process that syncs phones all day and never prints should not carry (bench/load_bench.py:
+# the township burst's server RSS goal). The first print loads it, once.
 def _pdf(body: bytes, name: str) -> Response:
     return Response(
         body,
