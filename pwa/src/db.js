@@ -69,6 +69,24 @@ export function db() {
   return dbPromise;
 }
 
+// What the screens keep read in memory (store.js villageHouseholds) stands until the next
+// write of records or the outbox, in this tab or another: each such transaction is made by
+// `writing`, which moves `generation` here and in the other tabs of the app.
+let generation = 0;
+const tabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('minqing-writes');
+if (tabs) {
+  tabs.onmessage = () => generation++;
+  tabs.unref?.(); // under Node (pwa/test) an open channel would keep the process alive
+}
+
+export const readGeneration = () => generation;
+
+export function writing(d, stores, options) {
+  generation++;
+  tabs?.postMessage(0);
+  return d.transaction(stores, 'readwrite', options);
+}
+
 export async function getMeta(key) {
   return (await db()).get('meta', key);
 }

@@ -6,7 +6,7 @@
 // together, in the order they were made (a household's create before its members').
 import { ApiError, LoginNeeded, NetworkError, api } from './api.js';
 import { unwrap } from 'idb';
-import { db, deviceId, getMeta, isoLocal, makeUuid, setMeta } from './db.js';
+import { db, deviceId, getMeta, isoLocal, makeUuid, setMeta, writing } from './db.js';
 import { parentType, placeOf, refreshSchema } from './schema.js';
 import { counts, fold } from './store.js';
 import { uploadPhotos } from './photos.js';
@@ -55,7 +55,7 @@ async function nextBatch(limit) {
 async function settle(batch, results) {
   const byOp = new Map(results.map((r) => [r.op_id, r]));
   const d = await db();
-  const tx = d.transaction(['records', 'outbox', 'conflicts'], 'readwrite');
+  const tx = writing(d, ['records', 'outbox', 'conflicts']);
   const rs = tx.objectStore('records');
   const ob = tx.objectStore('outbox');
   const cs = tx.objectStore('conflicts');
@@ -154,7 +154,7 @@ const request = (r) =>
 
 async function applyPage(records, cursor, known) {
   const d = await db();
-  const tx = d.transaction(['records', 'outbox', 'meta'], 'readwrite');
+  const tx = writing(d, ['records', 'outbox', 'meta']);
   const rs = unwrap(tx.objectStore('records'));
   const meta = tx.objectStore('meta');
   const [flaggedList, waiting] = await Promise.all([meta.get('flagged'), tx.objectStore('outbox').getAll()]);
@@ -222,7 +222,7 @@ async function applyPage(records, cursor, known) {
 async function keepScope(scope) {
   const keep = new Set(scope);
   const d = await db();
-  const tx = d.transaction(['records', 'outbox'], 'readwrite');
+  const tx = writing(d, ['records', 'outbox']);
   const rs = tx.objectStore('records');
   const waiting = new Set((await tx.objectStore('outbox').getAll()).map((o) => o.id));
   let cur = await rs.openCursor();
@@ -343,7 +343,7 @@ export async function fetchConflicts() {
     }
   }
   // one transaction: a notice is made once, with the mark that it was seen
-  const tx = d.transaction(['conflicts', 'records', 'meta'], 'readwrite');
+  const tx = writing(d, ['conflicts', 'records', 'meta']);
   if (open) {
     await tx.objectStore('conflicts').clear();
     for (const c of open) await tx.objectStore('conflicts').put(c);
@@ -386,8 +386,12 @@ export function sync(reason = '') {
   if (running) return running;
   const run = async () => {
     setState({ syncing: true, syncError: '', phase: 'push', pulled: 0, total: 0, pages: 0, more: false });
+    // A sync that never reached the server wrote nothing: the screens keep what they read
+    // (a phone without signal tries at every start and every few minutes).
+    let reached = false;
     try {
       await refreshSchema(); // the server's record types: labels, limits, rules
+      reached = true;
       await push(); // push before pull: the pull then carries the merged results
       setState({ phase: 'pull' });
       const { rescoped } = await pull((p) => setState(p));
@@ -415,7 +419,7 @@ export function sync(reason = '') {
     } finally {
       await refreshCounts();
       setState({ syncing: false, phase: '', syncs: getState().syncs + 1 });
-      bump();
+      if (reached) bump();
     }
   };
   const locked = navigator.locks

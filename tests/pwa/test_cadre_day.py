@@ -227,7 +227,10 @@ def test_the_worklist_of_2000_households_is_quick(
         await new Promise((ok) => { tx.oncomplete = ok; });""",
         {"v": v, "g": g, "at": ten_ago, "follow": follow},
     )
+    # the records were put in behind the app's back: a page opened afresh reads them (the
+    # app keeps what it read until its own next write, db.js writing)
     phone.go("/settings")
+    phone.page.reload()
     phone.page.wait_for_selector("text=设置")
     took = phone.page.evaluate(
         """async (sel) => {

@@ -144,3 +144,43 @@ def test_households_by_group_and_search(
     group = county.groups[county.village_a][0]
     phone.go(f"/v/{county.village_a}/g/{group}")
     expect(listed).to_have_count(sum(r["group_code"] == group for r in rows))
+
+
+def test_the_list_shows_a_rename_made_in_this_tab_or_another(
+    county: County, live_server: Callable[..., LiveServer], phones: Callable[..., Phone]
+) -> None:
+    """The app keeps a village's households read until the next write of records, its own
+    or another tab's (pwa/src/db.js writing): a list opened after a rename shows it."""
+    server = live_server()
+    village = county.village_a
+    ids = seed_households(server, village, county.groups[village], 3)
+    phone = phones(server)
+    phone.open()
+    phone.login("cadre_a")
+    listed = phone.page.locator("[data-testid=households] li")
+
+    def renamed_in(device: Phone, household_id: str, name: str) -> None:
+        device.go(f"/h/{household_id}/edit")
+        device.page.fill("input[name=head_name]", name)
+        device.page.click("button:has-text('保存')")
+        device.page.wait_for_selector("[data-testid=facts]")
+
+    def shown() -> None:
+        phone.go("/")
+        phone.page.wait_for_selector("text=茅坡村")
+        phone.go(f"/v/{village}/g/all")
+        expect(listed).to_have_count(3)
+
+    shown()
+    renamed_in(phone, ids[0], "改名甲")
+    shown()
+    expect(listed.filter(has_text="改名甲")).to_have_count(1)
+
+    # a second tab of the same phone renames another household; this tab's list follows
+    other = Phone(phone.context, phone.context.new_page(), phone.profile, server)
+    other.open("/")
+    other.page.wait_for_selector("text=茅坡村")
+    renamed_in(other, ids[1], "改名乙")
+    shown()
+    expect(listed.filter(has_text="改名乙")).to_have_count(1)
+    expect(listed.filter(has_text="改名甲")).to_have_count(1)

@@ -1,7 +1,8 @@
 import { Component, createRef } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html, Header, useLoad } from './common.js';
-import { groupCounts, households, notices, recordIdsWithOps } from '../store.js';
+import { groupCounts, notices, recordIdsWithOps, villageHouseholds } from '../store.js';
+import { readGeneration } from '../db.js';
 import { maskId, show } from '../schema.js';
 import { useApp } from '../state.js';
 import { canSupervise } from '../supervision/entry.js';
@@ -62,7 +63,7 @@ export function matches(q) {
 // A village's households as the list draws them: live ones, by group then name, each with
 // its second line made once (not on every draw). A 2,000-household village on a slow phone
 // (4x CPU) spent ~100 ms reading the records and ~400 ms drawing them; the reading is done
-// while the cadre still looks at the village's groups (readAhead), the drawing below.
+// while the cadre still looks at the village's groups (villageRows), the drawing below.
 function prepare(rows, groups) {
   const gname = Object.fromEntries((groups || []).map((g) => [g.code, g.name]));
   const out = [];
@@ -81,25 +82,22 @@ function prepare(rows, groups) {
   return out.sort((a, b) => (a.g < b.g ? -1 : a.g > b.g ? 1 : collator.compare(a.name, b.name)));
 }
 
-// One read of a village's households ahead of the tap, for the next list of that village
-// (all of it or a group, or a search) at the same `rev`; taken once, so a screen opened
-// later reads afresh, as before (every write the lists show bumps rev).
-let ahead = null; // {village, rev, rows: Promise of prepared rows}
+// A village's rows prepared once, with the ids of records with ops waiting, for every list
+// of that village (all of it or a group, or a search) until the next write (db.js writing):
+// read ahead while the cadre still looks at the village's groups, from the read the home's
+// worklist made (store.js villageHouseholds). Resolves to [rows, pending ids].
+let prepared = {};
 
-function readAhead(village, rev, groups) {
-  if (ahead && ahead.village === village && ahead.rev === rev) return;
-  const rows = households(village).then((rows) => prepare(rows, groups));
-  rows.catch(() => {}); // a failed read ahead is only the next screen's to report
-  ahead = { village, rev, rows };
-}
-
-function villageRows(village, group, rev, groups) {
-  const a = ahead;
-  if (a && a.village === village && a.rev === rev) {
-    ahead = null;
-    return group ? a.rows.then((rows) => rows.filter((r) => r.g === group)) : a.rows;
+function villageRows(village, group, groups) {
+  const generation = readGeneration();
+  const p = prepared;
+  if (p.village !== village || p.generation !== generation || p.groups !== groups) {
+    const read = Promise.all([villageHouseholds(village).then((rows) => prepare(rows, groups)), recordIdsWithOps()]);
+    read.catch(() => prepared.read === read && (prepared = {}));
+    prepared = { village, generation, groups, read };
   }
-  return households(village, group).then((rows) => prepare(rows, groups));
+  if (!group) return prepared.read;
+  return prepared.read.then(([rows, pending]) => [rows.filter((r) => r.g === group), pending]);
 }
 
 export function Village({ village }) {
@@ -108,12 +106,13 @@ export function Village({ village }) {
   const [q, setQ] = useState('');
   // the records are read only once a search starts or ahead of a tap; the counts come from the index
   const all = useLoad(
-    () => (q ? Promise.all([villageRows(village, null, rev, v?.groups), recordIdsWithOps()]) : Promise.resolve(undefined)),
+    () => (q ? villageRows(village, null, v?.groups) : Promise.resolve(undefined)),
     [village, !!q],
   );
   const byGroup = useLoad(() => groupCounts(village, (v?.groups || []).map((g) => g.code)), [village, v]) || {};
   useEffect(() => {
-    if (v) readAhead(village, rev, v.groups);
+    // read ahead of the tap; a failed read is the next screen's to report
+    if (v) villageRows(village, null, v.groups).catch(() => {});
   }, [village, v, rev]);
   return html`<${Header} title=${v ? v.name : '村'} back="/" />
     <${Search} value=${q} onInput=${setQ} />
@@ -219,9 +218,8 @@ function HouseholdRows({ rows, q }) {
 
 export function Households({ village, group }) {
   const v = useVillage(village);
-  const { rev } = useApp();
   const rows = useLoad(
-    () => Promise.all([villageRows(village, group === 'all' ? null : group, rev, v?.groups), recordIdsWithOps()]),
+    () => villageRows(village, group === 'all' ? null : group, v?.groups),
     [village, group],
   );
   const [q, setQ] = useState('');

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { html, Field, Text } from './common.js';
 import { useApp, setState } from '../state.js';
 import { login, NetworkError } from '../api.js';
-import { db, getMeta } from '../db.js';
+import { db, getMeta, writing } from '../db.js';
 import { sync, refreshProfile } from '../sync.js';
 
 // A different cadre on this phone: the old one's records go, but never a waiting change.
@@ -13,7 +13,7 @@ async function switchUser(username) {
   if ((await d.count('outbox')) > 0) {
     return `本机还有 ${prev.username} 未同步的修改，请先用该账号登录并同步`;
   }
-  const tx = d.transaction(['records', 'conflicts', 'meta'], 'readwrite');
+  const tx = writing(d, ['records', 'conflicts', 'meta']);
   await tx.objectStore('records').clear();
   await tx.objectStore('conflicts').clear();
   for (const k of ['cursor', 'user', 'villages', 'last_sync']) await tx.objectStore('meta').delete(k);

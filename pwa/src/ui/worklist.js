@@ -4,7 +4,7 @@
 // stay fast. Measures still open after their due date are listed too.
 import { useState } from 'preact/hooks';
 import { html } from './common.js';
-import { villageRecords } from '../store.js';
+import { villageHouseholds, villageRecords } from '../store.js';
 import { today } from '../schema.js';
 
 // The visit round, as the server's coverage counts it (backend/supervision/evidence.py
@@ -22,7 +22,7 @@ const OPEN_MEASURE = (m) => !m.deleted && m.data.due_on && !['done', 'dropped'].
 
 export async function villageWork(village, now = new Date()) {
   const [hhs, visits, measures] = await Promise.all([
-    villageRecords('household', village),
+    villageHouseholds(village),
     villageRecords('visit', village),
     villageRecords('measure', village),
   ]);
