@@ -397,8 +397,9 @@ export function sync(reason = '') {
       const { rescoped } = await pull((p) => setState(p));
       await push(); // anything saved while pulling
       await fetchConflicts();
-      // the villages (and their groups) again when the cadre's villages changed
-      if (rescoped || reason === 'start' || reason === 'login') await refreshProfile();
+      // the villages (and their groups) again when the cadre's villages changed, and at
+      // start (a login has just read them)
+      if (rescoped || reason === 'start') await refreshProfile();
       const at = new Date().toISOString();
       await setMeta('last_sync', at);
       setState({ lastSync: at, online: true });

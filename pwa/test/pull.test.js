@@ -108,3 +108,41 @@ test('a tombstone with no waiting op removes the record', async () => {
   assert.equal(await getRecord('member', 'm1'), undefined);
   assert.equal((await getRecord('household', 'h1')).village, '4200');
 });
+
+test('a first pull keeps on top an op saved while it ran, and the server\'s copy below it', async () => {
+  serve([[hh('h1'), hh('h2')], [hh('h1', '4200', 2), hh('h3')]]);
+  const handle = server.handle;
+  let saved = null;
+  server.handle = (req) => {
+    // the cadre edits h1 while the second page is on its way (page one is being stored)
+    if (new URL(req.url, 'http://x').searchParams.get('cursor') === '1') {
+      saved = saveRecord('household', 'h1', { head_name: '改过的' });
+    }
+    return handle(req);
+  };
+  await pull();
+  await saved;
+  const h1 = await getRecord('household', 'h1');
+  assert.equal(h1.version, 2);
+  assert.equal(h1.data.head_name, '改过的');
+  assert.equal(h1.server.head_name, '户h1');
+  assert.equal((await getRecord('household', 'h3')).village, '4200');
+  assert.equal(await getMeta('cursor'), '2');
+});
+
+test('a page that fails is not followed by the next: the cursor stays at the last page stored', async () => {
+  const bad = { ...hh('x'), id: {} }; // not a key IndexedDB can store
+  serve([[hh('h1')], [bad], [hh('h3')]]);
+  await assert.rejects(pull());
+  assert.equal(await getMeta('cursor'), '1');
+  assert.ok(await getRecord('household', 'h1'));
+  assert.equal(await getRecord('household', 'h3'), undefined); // asked for ahead, never stored
+  // the next sync pulls again from the page that failed
+  serve([[hh('h1')], [hh('h2')], [hh('h3')]]);
+  const seen = [];
+  await pull((p) => seen.push(p.pulled));
+  assert.deepEqual(seen, [1, 2]);
+  assert.ok(await getRecord('household', 'h2'));
+  assert.ok(await getRecord('household', 'h3'));
+  assert.equal(await getMeta('cursor'), '3');
+});
