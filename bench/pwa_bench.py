@@ -22,7 +22,8 @@ node_modules; its dist is served by a second uvicorn on the same database
    median of --runs with its spread:
    - offline reload: reload → the village list drawn from IndexedDB (service worker shell);
    - the household list: tap "全村所有户" → all N rows in the DOM and a frame painted;
-   at 1× and under `Emulation.setCPUThrottlingRate`; an empty page (the precached manifest)
+   at 1× and under `Emulation.setCPUThrottlingRate` (only the phone being measured: an idle
+   throttled renderer spins); an empty page (the precached manifest)
    reloaded through the same service worker is measured beside them too.
 Prints the figures and writes them to bench/results/pwa_bench.json.
 """
