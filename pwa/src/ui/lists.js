@@ -2,7 +2,6 @@ import { Component, createRef } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html, Header, useLoad } from './common.js';
 import { groupCounts, notices, recordIdsWithOps, villageHouseholds } from '../store.js';
-import { readGeneration } from '../db.js';
 import { maskId, show } from '../schema.js';
 import { useApp } from '../state.js';
 import { canSupervise } from '../supervision/entry.js';
@@ -83,18 +82,17 @@ function prepare(rows, groups) {
 }
 
 // A village's rows prepared once, with the ids of records with ops waiting, for every list
-// of that village (all of it or a group, or a search) until the next write (db.js writing):
-// read ahead while the cadre still looks at the village's groups, from the read the home's
-// worklist made (store.js villageHouseholds). Resolves to [rows, pending ids].
+// of that village (all of it or a group, or a search), as long as its read stands (store.js
+// villageHouseholds: until the next write; the home's worklist shares it). Made ahead while
+// the cadre still looks at the village's groups. Resolves to [rows, pending ids].
 let prepared = {};
 
 function villageRows(village, group, groups) {
-  const generation = readGeneration();
-  const p = prepared;
-  if (p.village !== village || p.generation !== generation || p.groups !== groups) {
-    const read = Promise.all([villageHouseholds(village).then((rows) => prepare(rows, groups)), recordIdsWithOps()]);
+  const source = villageHouseholds(village);
+  if (prepared.source !== source || prepared.groups !== groups) {
+    const read = Promise.all([source.then((rows) => prepare(rows, groups)), recordIdsWithOps()]);
     read.catch(() => prepared.read === read && (prepared = {}));
-    prepared = { village, generation, groups, read };
+    prepared = { source, groups, read };
   }
   if (!group) return prepared.read;
   return prepared.read.then(([rows, pending]) => [rows.filter((r) => r.g === group), pending]);
