@@ -126,3 +126,51 @@ def test_a_group_stops_at_its_size(client, county: County, monkeypatch: pytest.M
     assert [len(w.body.ops) for w in groups._take(queue)] == [400, 500]
     assert [len(w.body.ops) for w in groups._take(queue)] == [200, 50]
     assert groups._take(queue) == []
+
+
+def test_a_turn_applies_groups_one_after_another_and_then_goes_round(
+    client, county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The holder of the turn applies the waiting pushes group after group, each answered as
+    it commits, a group that fails answered with its error and the next applied all the
+    same; after ``GROUPS_PER_TURN`` groups the rest wait for the next turn."""
+    a = Phone(client, "cadre_a", "d-a1")
+    monkeypatch.setattr(groups, "MAX_GROUP_OPS", 2)
+    monkeypatch.setattr(groups, "GROUPS_PER_TURN", 3)
+    applied = 0
+    real_apply = groups._apply
+
+    def second_fails(group: list[groups._Waiting]) -> None:
+        nonlocal applied
+        applied += 1
+        if applied == 2:
+            raise RuntimeError("the commit failed")
+        real_apply(group)
+
+    monkeypatch.setattr(groups, "_apply", second_fails)
+    loop = asyncio.new_event_loop()
+    try:
+        queue = []
+        for k in range(8):
+            w = waiting(
+                a, [a.op("household", new_id(), household(county.village_a, head_name=f"户{k}"))]
+            )
+            w.done = loop.create_future()
+            queue.append(w)
+        pending = list(queue)
+
+        groups._drain(queue, loop)
+        loop.run_until_complete(asyncio.sleep(0))  # the answers are set in the event loop
+        assert [w.done.done() for w in pending] == [True] * 6 + [False] * 2
+        assert [type(w.done.exception()) for w in pending[2:4]] == [RuntimeError] * 2
+        assert stored() == (4, 4)
+
+        groups._drain(queue, loop)
+        loop.run_until_complete(asyncio.sleep(0))
+        assert queue == []
+        answers = [w.done.result() for w in pending[:2] + pending[4:]]
+        assert [r.status for ans in answers for r in ans.results] == ["applied"] * 6
+    finally:
+        loop.close()
+    assert stored() == (6, 6)
+    assert head_names(a) == [f"户{k}" for k in (0, 1, 4, 5, 6, 7)]
