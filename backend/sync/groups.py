@@ -13,7 +13,9 @@ for all of them), and committed once, before any of them is answered:
   fails too, none of the group was answered and each gets the error: phones resend, and
   the op ids make the resend safe;
 - a push alone is a group of one, as before; a group stops at ``MAX_GROUP_OPS`` ops so that
-  the first phone of a burst does not wait for all of it.
+  the first phone of a burst does not wait for all of it;
+- the push that holds the turn applies the groups waiting, one after another, in its
+  worker thread (``_drain``), up to ``GROUPS_PER_TURN``, each answered as it commits.
 The rules a push follows are unchanged: a later push of a group sees the earlier ones'
 records, versions and op ids exactly as it would had they committed just before it.
 """

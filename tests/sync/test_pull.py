@@ -80,7 +80,7 @@ def test_conflict_flag_travels(client, county: County) -> None:
     ("offered", "encoding", "decompress"),
     [
         ("gzip", "gzip", gzip.decompress),
-        # what Chromium offers over HTTPS: zstd is chosen, the cheapest to make and to read
+        # what Chromium 156 offers: zstd is chosen, the cheapest to make and to read
         ("gzip, deflate, br, zstd", "zstd", lambda b: zstandard.ZstdDecompressor().decompress(b)),
     ],
 )
