@@ -5,6 +5,7 @@ timing of a test run would have put these pushes in one."""
 
 import asyncio
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.security import HTTPAuthorizationCredentials
@@ -128,6 +129,18 @@ def test_a_group_stops_at_its_size(client, county: County, monkeypatch: pytest.M
     assert groups._take(queue) == []
 
 
+def drain(queue: list[groups._Waiting], loop: asyncio.AbstractEventLoop) -> None:
+    """One turn's ``_drain``, then one pass of ``loop``, which sets the answers: in a thread
+    of its own, where no other test's event loop can be running."""
+
+    def turn() -> None:
+        groups._drain(queue, loop)
+        loop.run_until_complete(asyncio.sleep(0))
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(turn).result()
+
+
 def test_a_turn_applies_groups_one_after_another_and_then_goes_round(
     client, county: County, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,14 +172,12 @@ def test_a_turn_applies_groups_one_after_another_and_then_goes_round(
             queue.append(w)
         pending = list(queue)
 
-        groups._drain(queue, loop)
-        loop.run_until_complete(asyncio.sleep(0))  # the answers are set in the event loop
+        drain(queue, loop)
         assert [w.done.done() for w in pending] == [True] * 6 + [False] * 2
         assert [type(w.done.exception()) for w in pending[2:4]] == [RuntimeError] * 2
         assert stored() == (4, 4)
 
-        groups._drain(queue, loop)
-        loop.run_until_complete(asyncio.sleep(0))
+        drain(queue, loop)
         assert queue == []
         answers = [w.done.result() for w in pending[:2] + pending[4:]]
         assert [r.status for ans in answers for r in ans.results] == ["applied"] * 6
