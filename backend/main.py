@@ -30,6 +30,10 @@ from backend.models import import_all
 ZSTD_LEVEL = 1
 GZIP_LEVEL = 6
 BROTLI_QUALITY = 4
+# Compressed: the types on starlette-compress's list (JSON, HTML, JS, CSS, SVG; not photos,
+# which are compressed already) and the CSV exports. The list is the library's own, so the
+# type is added once, here, not with every app made.
+add_compress_type("text/csv")
 # How long a thread may keep the GIL when another wants it (Python's default 5 ms). A push
 # passes between the event loop and worker threads several times while it holds the
 # writers' turn; with pulls serialising pages on other threads, each pass waited up to the
@@ -113,9 +117,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in _domain_routers():
         app.include_router(module)
 
-    # Compressed: the types on starlette-compress's list (JSON, HTML, JS, CSS, SVG, not
-    # photos: they are compressed already) and the CSV exports.
-    add_compress_type("text/csv")
     app.add_middleware(
         CompressMiddleware,
         minimum_size=1000,

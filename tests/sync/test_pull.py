@@ -97,6 +97,10 @@ def test_answers_are_compressed(client, county: County, offered, encoding, decom
     body = b"".join(resp.iter_raw())
     assert len(body) * 2 < len(plain.content)
     assert orjson.loads(decompress(body))["records"] == plain.json()["records"]
+    # and a client that decodes it itself (httpx, as the browser does) reads the same
+    decoded = client.get("/api/v1/sync/pull", headers={**a.headers, "Accept-Encoding": offered})
+    assert decoded.headers["content-encoding"] == encoding
+    assert decoded.json()["records"] == plain.json()["records"]
 
 
 def test_bad_cursor_is_a_clear_400(client, county: County) -> None:
