@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from backend.auth import tokens
@@ -34,6 +35,14 @@ class Caller:
         return self.user.id
 
 
+# One round trip for both (every pull page and push pays for this check), built once; a
+# device of another user is no row.
+_USER_AND_DEVICE = (
+    select(User, Device)
+    .join(Device, col(Device.user_id) == User.id)
+    .where(User.id == bindparam("user_id"), Device.id == bindparam("device_pk"))
+)
+
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
@@ -56,12 +65,8 @@ def _caller(
     if creds is None or creds.scheme.lower() != "bearer":
         raise Unauthorized()
     claims = tokens.read_access_token(settings, creds.credentials)
-    # One round trip for both (every pull page and push pays for this check); a device of
-    # another user is no row.
-    found = session.exec(
-        select(User, Device)
-        .join(Device, col(Device.user_id) == User.id)
-        .where(User.id == claims.user_id, Device.id == claims.device_pk)
+    found = session.execute(
+        _USER_AND_DEVICE, {"user_id": claims.user_id, "device_pk": claims.device_pk}
     ).first()
     if found is None:
         raise Unauthorized("登录凭证无效", code="invalid_token")

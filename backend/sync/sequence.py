@@ -10,7 +10,9 @@ The cost is that record writes are serialised — which SQLite does anyway, and 
 write rate (phones syncing at the township) is far below one writer's capacity.
 """
 
-from sqlalchemy import select, update
+from typing import Any
+
+from sqlalchemy import ScalarSelect, select, update
 from sqlmodel import Session
 
 from backend.records.models import ChangeCounter
@@ -29,7 +31,13 @@ def lock(session: Session) -> int:
 def committed(session: Session) -> int:
     """The last number handed out by a committed writer, without the lock: every record
     numbered up to it is committed and visible to every later statement."""
-    return int(session.execute(select(_counter.c.value).where(_counter.c.id == 1)).scalar_one())
+    return int(session.execute(select(committed_value())).scalar_one())
+
+
+def committed_value() -> ScalarSelect[Any]:
+    """``committed`` as an expression, for a statement that reads the counter together with
+    what it bounds (one statement sees one snapshot) and saves a round trip."""
+    return select(_counter.c.value).where(_counter.c.id == 1).scalar_subquery()
 
 
 def take(session: Session, last: int, count: int) -> int:
