@@ -19,7 +19,8 @@ In one run:
 - a full pull by ``cadre3`` (three villages, paged 1,000) against the peer's
   ``_changes?include_docs=true`` (paged 1,000) over a peer database holding the same
   three villages' records and nothing else: ours reads them out of the whole county,
-  which favours the peer.
+  which favours the peer. Seven full pulls each, alternately, after one each to warm up;
+  the medians are compared.
 Printed: ops/s and docs/s over all batches, the spread of per-batch rates, and the ratios.
 """
 
@@ -49,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PASSWORD = "minqing123"  # the demo accounts' (backend/demo/generate.py)
 BATCH = 500
+PULLS = 7  # full pulls timed on each side
 SURNAMES = "杨龙吴张王李刘田姚石罗潘彭"
 GIVEN = "光明秀英再华小军国强春花德福永贵金兰"
 
@@ -462,8 +464,9 @@ class Round:
     cpu_peer: float = 0.0
     written_mq: int = 0  # bytes the server process wrote to storage over the push phase
     written_peer: int = 0
-    pull_mq: tuple[int, float] = (0, 0.0)
-    pull_peer: tuple[int, float] = (0, 0.0)
+    # records, and seconds per full pull
+    pull_mq: tuple[int, list[float]] = field(default_factory=lambda: (0, []))
+    pull_peer: tuple[int, list[float]] = field(default_factory=lambda: (0, []))
 
 
 def one_round(
@@ -511,10 +514,18 @@ def one_round(
         out.written_peer = written(peer_proc.pid) - io0[1]
         reader = Minqing(f"http://127.0.0.1:{ports[0]}")
         reader.login("cadre3", "bench-cadre3")
-        # Pulled twice each, alternately; the second of each is reported (warm caches on both).
-        for _ in range(2):
-            out.pull_mq = reader.pull_all()
-            out.pull_peer = villages.pull_all()
+        # Pulled alternately, once each to warm both caches, then PULLS times each, the
+        # order swapped every time; the median is reported. One full pull of either side
+        # takes ~0.1-0.6 s, and a single timing was at the mercy of the shared machine.
+        sides = [reader, villages]
+        times: list[list[float]] = [[], []]
+        counts = [0, 0]
+        for i in range(PULLS + 1):
+            for k in (0, 1) if i % 2 == 0 else (1, 0):
+                counts[k], took = sides[k].pull_all()
+                if i:
+                    times[k].append(took)
+        out.pull_mq, out.pull_peer = (counts[0], times[0]), (counts[1], times[1])
     finally:
         stop(mq_proc)
         stop(peer_proc)
@@ -566,9 +577,16 @@ def report(r: Round, peer_name: str) -> None:
         # PostgreSQL writes in its own processes: only SQLite's count is the store's.
         + ("" if r.engine == "SQLite" else " (Minqing's process only: not PostgreSQL's)")
     )
-    (n1, t1), (n2, t2) = r.pull_mq, r.pull_peer
-    print(f"  Minqing full pull (cadre3)  {n1:,} records in {t1:.2f} s = {n1 / t1:,.0f}/s")
-    print(f"  peer _changes include_docs  {n2:,} docs in {t2:.2f} s = {n2 / t2:,.0f}/s")
+    (n1, ts1), (n2, ts2) = r.pull_mq, r.pull_peer
+    t1, t2 = statistics.median(ts1), statistics.median(ts2)
+    print(
+        f"  Minqing full pull (cadre3)  {n1:,} records in {t1:.3f} s = {n1 / t1:,.0f}/s"
+        f"  (median of {len(ts1)}, {min(ts1):.3f}-{max(ts1):.3f} s)"
+    )
+    print(
+        f"  peer _changes include_docs  {n2:,} docs in {t2:.3f} s = {n2 / t2:,.0f}/s"
+        f"  (median of {len(ts2)}, {min(ts2):.3f}-{max(ts2):.3f} s)"
+    )
     print(f"  pull ratio Minqing / peer = {(n1 / t1) / (n2 / t2):.2f}x")
 
 

@@ -157,7 +157,7 @@ def _firsts_statement(names: tuple[str, ...]) -> Select[Any]:
     cursor" in one village is one probe of its ``(village_code, seq)`` index, where for a
     set of villages PostgreSQL read every entry in range (a cadre's 3,248 members on the
     first page) to find the least."""
-    upto = sequence.committed_value()
+    upto = sequence.committed()
     firsts: list[Any] = [upto.label("upto")]
     for name in names:
         rt = REGISTRY[name]

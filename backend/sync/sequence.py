@@ -28,15 +28,11 @@ def lock(session: Session) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def committed(session: Session) -> int:
-    """The last number handed out by a committed writer, without the lock: every record
-    numbered up to it is committed and visible to every later statement."""
-    return int(session.execute(select(committed_value())).scalar_one())
-
-
-def committed_value() -> ScalarSelect[Any]:
-    """``committed`` as an expression, for a statement that reads the counter together with
-    what it bounds (one statement sees one snapshot) and saves a round trip."""
+def committed() -> ScalarSelect[Any]:
+    """The last number handed out by a committed writer, read without the lock: every record
+    numbered up to it is committed and visible to every later statement. An expression, for
+    a statement that reads the counter together with what it bounds (one statement sees one
+    snapshot), in one round trip."""
     return select(_counter.c.value).where(_counter.c.id == 1).scalar_subquery()
 
 
