@@ -129,3 +129,35 @@ def test_small_pages_hold_what_one_page_holds_across_types(client, county: Count
     for size in (1, 2, 3, 5):
         paged, _ = a.pull_all(limit=size)
         assert [(r["type"], r["id"], r["version"]) for r in paged] == changed, size
+
+
+def test_pages_across_villages_in_change_order(client, county: County) -> None:
+    """A cadre of two villages: households in both, members in one, changed in turns. Each
+    type's first change is looked up village by village (a type whose first change lies
+    past a page's cut is not read for it), and every page size still gives every record
+    once, in change order."""
+    a, b = Phone(client, "cadre_a", "d-a1"), Phone(client, "cadre_b", "d-b1")
+    pushed = []
+
+    def household_and_member(k: int) -> None:
+        hid, mid = seed(a, county.village_a, 1)[0], new_id()
+        member = {"household_id": hid, "name": f"成员{k}", "relation": "child"}
+        a.push_ok([a.op("member", mid, member)])
+        pushed.extend([hid, mid])
+
+    household_and_member(0)
+    household_and_member(1)
+    pushed += seed(b, county.village_b, 2)
+    household_and_member(2)
+    with open_session(write=True) as s:
+        s.execute(
+            insert(UserVillage).values(
+                user_id=county.users["cadre_a"], village_code=county.village_b
+            )
+        )
+        s.commit()
+    whole, _ = a.pull_all(limit=1000)
+    assert [r["id"] for r in whole] == pushed
+    for size in (1, 2, 3, 4):
+        paged, _ = a.pull_all(limit=size)
+        assert [r["id"] for r in paged] == pushed, size
