@@ -19,7 +19,7 @@ from backend.messages import InvalidData
 from backend.records.models import RecordConflict, RecordHistory, SyncOp
 from backend.records.registry import REGISTRY, RecordType
 from backend.records.store import changed_fields, rebuild
-from backend.sync.pull import to_record
+from backend.sync.pull import decode_cursor, to_record
 from tests.faults.phone import OpLog, Phone
 from tests.faults.world import SeedWorld
 
@@ -215,6 +215,9 @@ def check_seed(
             extra, missing = have.keys() - expected.keys(), expected.keys() - have.keys()
             failures.append(
                 f"{p.device_id}: pulled {len(extra)} records not in the store, misses {len(missing)}"
+                + _missed(
+                    p, [(k[0], rows[k]) for k in sorted(missing, key=lambda k: rows[k]["seq"])]
+                )
             )
         for key in have.keys() & expected.keys():
             if have[key] != expected[key]:
@@ -224,3 +227,15 @@ def check_seed(
                 )
                 break
     return failures, figures
+
+
+def _missed(phone: Any, missed: list[tuple[str, dict[str, Any]]]) -> str:
+    """What a failure needs to be read after the run: each missed record's place in the
+    change order against the phone's cursor (a cursor past a record it never received is a
+    pull that skipped it; a record after the cursor is one the last pull never reached)."""
+    cursor = decode_cursor(phone.cursor)[0] if phone.cursor else None
+    shown = ", ".join(
+        f"{name} {r['id'][:8]} seq {r['seq']} v{r['version']} in {r['village_code']}"
+        for name, r in missed[:5]
+    )
+    return f" (cursor at seq {cursor}, {phone.stats.pulls} pulls; missed: {shown})"
