@@ -21,12 +21,12 @@ from sqlmodel import Session
 
 from backend.auth.dependencies import Caller
 from backend.errors import BadRequest
-from backend.geo.models import Village
 from backend.geo.scope import Scope
 from backend.records import idnumber
 from backend.records.registry import REGISTRY, UNMASKED_ROLES, RecordType
 from backend.sync import sequence
 from backend.sync.schemas import PulledRecord
+from backend.tables import VILLAGE
 
 
 def encode_cursor(seq: int, scope_key: str) -> str:
@@ -110,13 +110,18 @@ def to_record(rt: RecordType, row: Any, mask: bool) -> PulledRecord:
     return PulledRecord.model_validate(pulled(rt, row, mask))
 
 
+def _changed(rt: RecordType, upto: Any = None) -> tuple[Any, ...]:
+    """Changed after the cursor and by the committed counter (``upto``; the parameter of
+    that name unless given)."""
+    seq = rt.table.c.seq
+    return seq > bindparam("after"), seq <= (bindparam("upto") if upto is None else upto)
+
+
 def _in_range(rt: RecordType) -> tuple[Any, ...]:
     """Filed in the caller's scope, changed after the cursor and by the committed counter.
     Bound parameters, not values: the statements are built once (their construction cost
     more than their execution on a pull page) and SQLAlchemy's compiled cache serves them."""
-    t = rt.table
-    filed = Scope.where_filed_bound(t.c.village_code, rt.county_wide)
-    return t.c.seq > bindparam("after"), t.c.seq <= bindparam("upto"), filed
+    return (*_changed(rt), Scope.where_filed_bound(rt.table.c.village_code, rt.county_wide))
 
 
 @cache
@@ -144,7 +149,6 @@ def _count_statement(names: tuple[str, ...]) -> Select[Any]:
 
 
 Change = tuple[int, str, Any]  # its sequence number, its type, its row
-_VILLAGE = Village.__table__  # type: ignore[attr-defined]
 
 
 @cache
@@ -162,17 +166,16 @@ def _firsts_statement(names: tuple[str, ...]) -> Select[Any]:
     for name in names:
         rt = REGISTRY[name]
         t = rt.table
-        after = (t.c.seq > bindparam("after"), t.c.seq <= upto)
         if rt.county_wide:
             first = select(func.min(t.c.seq)).where(
-                *after, t.c.village_code == bindparam("scope_county")
+                *_changed(rt, upto), Scope.where_filed_bound(t.c.village_code, county_wide=True)
             )
         else:
             in_village = select(func.min(t.c.seq)).where(
-                *after, t.c.village_code == _VILLAGE.c.code
+                *_changed(rt, upto), t.c.village_code == VILLAGE.c.code
             )
             first = select(func.min(in_village.scalar_subquery())).where(
-                _VILLAGE.c.code.in_(bindparam("scope_villages", expanding=True))
+                Scope.where_filed_bound(VILLAGE.c.code, county_wide=False)
             )
         firsts.append(first.scalar_subquery().label(name))
     return select(*firsts)

@@ -24,6 +24,13 @@ def seed(phone: Phone, village: str, n: int) -> list[str]:
     return ids
 
 
+def give_village(county: County, username: str, village: str) -> None:
+    """An admin assigns ``village`` to the cadre as well."""
+    with open_session(write=True) as s:
+        s.execute(insert(UserVillage).values(user_id=county.users[username], village_code=village))
+        s.commit()
+
+
 def test_pages_in_change_order_without_gaps(client, county: County) -> None:
     a = Phone(client, "cadre_a", "d-a1")
     ids = seed(a, county.village_a, 25)
@@ -53,13 +60,7 @@ def test_a_new_village_arrives_whole(client, county: County) -> None:
     seed(a, county.village_a, 2)
     first, cursor = a.pull_all()
     assert len(first) == 2
-    with open_session(write=True) as s:
-        s.execute(
-            insert(UserVillage).values(
-                user_id=county.users["cadre_a"], village_code=county.village_b
-            )
-        )
-        s.commit()
+    give_village(county, "cadre_a", county.village_b)
     r = client.get("/api/v1/sync/pull", params={"cursor": cursor}, headers=a.headers).json()
     assert r["reset"] is True
     assert sorted(r["scope"]) == [county.village_a, county.village_b]
@@ -149,13 +150,7 @@ def test_pages_across_villages_in_change_order(client, county: County) -> None:
     household_and_member(1)
     pushed += seed(b, county.village_b, 2)
     household_and_member(2)
-    with open_session(write=True) as s:
-        s.execute(
-            insert(UserVillage).values(
-                user_id=county.users["cadre_a"], village_code=county.village_b
-            )
-        )
-        s.commit()
+    give_village(county, "cadre_a", county.village_b)
     whole, _ = a.pull_all(limit=1000)
     assert [r["id"] for r in whole] == pushed
     for size in (1, 2, 3, 4):
