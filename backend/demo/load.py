@@ -23,12 +23,21 @@ it holds. Measured on a fresh SQLite file: 5,000-row transactions with SQLite's 
 - the writer hands the values to the driver itself (backend/records/bulk.py: SQLite
   executemany, PostgreSQL COPY) after SQLAlchemy's own bind processors, skipping its per-row
   bookkeeping (~10 s of the writer's 27 s);
-- the drawing process validates (``rt.canonical``) and sends drafts; the writer makes the
-  rows (``Rows``). Default county (~573,000 records), py-spy, load average ~2.5 (other
-  jobs): drawing ~14 s of CPU, writing ~12 s (SQLite itself ~5 s). Wall time, alternating
-  with the old loader at load ~1.5: 15.7 s against 35.7 s (PostgreSQL 20.6 s against
-  47.5 s); at load ~3.5 (a core taken by other jobs) 26-28 s against 40 s.
-``synchronous=FULL`` is left alone: each committed batch is durable.
+- the drawing process sends drafts; the writer makes the rows (``Rows``). Default county
+  (~573,000 records), py-spy, load average ~2.5 (other jobs): drawing ~14 s of CPU,
+  writing ~12 s (SQLite itself ~5 s). Wall time, alternating with the old loader at load
+  ~1.5: 15.7 s against 35.7 s (PostgreSQL 20.6 s against 47.5 s);
+- the drawing process validated every draft (``rt.canonical``): ~10 s of its ~20 s of CPU,
+  and it bounded the build. It now stores each draft with its defaults filled in
+  (``rt.completed``) and checks one in ``CHECK_EVERY`` of each type, the first among them,
+  against ``canonical``; tests/demo checks every record of a small county. Three
+  alternated pairs: 17.4-19.1 s against 20.8-25.8 s (the CLI's figure). The writer is
+  now the bound;
+- SQLite's ``synchronous=NORMAL`` on the load connection: in WAL mode a commit then writes
+  the log without waiting for the disk, and the checkpoints (the last one at the end,
+  before the build reports) still sync it; a power cut can lose the last batches, never
+  the database, and the counter commits with its batch. Three alternated pairs: 18.6-18.9
+  s against 19.6-21.1 s with FULL.
 """
 
 import gc
@@ -52,9 +61,15 @@ from backend.records.store import Author, Observed, RecordState, RowWriter
 from backend.tables import CHANGE_COUNTER as COUNTER, HISTORY
 
 DEVICE = "demo"
+CHECK_EVERY = 8
 BATCH_ROWS = 100_000
 # Set on the load connection only, and put back after it.
-SQLITE_LOAD_PRAGMAS = {"cache_size": -256_000, "wal_autocheckpoint": 25_000, "foreign_keys": 0}
+SQLITE_LOAD_PRAGMAS = {
+    "cache_size": -256_000,
+    "wal_autocheckpoint": 25_000,
+    "foreign_keys": 0,
+    "synchronous": 1,
+}
 
 
 # A record to write: type, id, canonical data, change sequence, village, author's user id
@@ -263,11 +278,19 @@ class Loader:
     ) -> None:
         """One record at version 1 and its ``create`` history entry, by ``author`` (the
         admin's import when None); ``reported`` the phone time of an event, if any."""
-        canonical = rt.canonical(data)  # exactly what a push stores
+        made = self.counts.get(rt.name, 0)
+        stored = rt.completed(data)
+        # Exactly what a push stores: checked on a sample of each type, the first one and
+        # then one in CHECK_EVERY (tests/demo checks every record of a small county).
+        # Validating all of them was half of the drawing process's CPU, ~10 s of the build.
+        if made % CHECK_EVERY == 0 and rt.canonical(data) != stored:
+            raise ValueError(
+                f"demo {rt.name} {record_id}: drawn data differs from its canonical form"
+            )
         self.records.append(
-            (rt.name, record_id, canonical, seq, village, author or self.admin_id, reported)
+            (rt.name, record_id, stored, seq, village, author or self.admin_id, reported)
         )
-        self.counts[rt.name] = self.counts.get(rt.name, 0) + 1
+        self.counts[rt.name] = made + 1
         self.last_seq = max(self.last_seq, seq)
         if 2 * len(self.records) >= BATCH_ROWS:
             self.flush()

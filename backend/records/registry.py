@@ -23,7 +23,7 @@ from typing import Any, get_args
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, PydanticUndefined
 from sqlalchemy import Table
 from sqlmodel import Field, Session, SQLModel
 
@@ -123,6 +123,22 @@ class RecordType:
     @cached_property
     def _iso_fields(self) -> tuple[str, ...]:
         return tuple(n for n, f in self.schema.model_fields.items() if _keywords(f).get("x-iso"))
+
+    @cached_property
+    def _defaults(self) -> tuple[tuple[str, Any, Callable[[], Any] | None], ...]:
+        return tuple(
+            (name, f.default, f.default_factory)  # type: ignore[misc]
+            for name, f in self.schema.model_fields.items()
+            if f.default_factory is not None or f.default is not PydanticUndefined
+        )
+
+    def completed(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` with each field it leaves out at its default, NOT validated: what
+        ``canonical`` answers for data made in the store's form already, by a writer that
+        checks itself (the demo county's loader, by sample: backend/demo/load.py)."""
+        out = {name: factory() if factory else default for name, default, factory in self._defaults}
+        out.update(data)
+        return out
 
     def _choice_name(self, field: str, code: Any) -> Any:
         vocab = vocab_of(self.schema.model_fields[field])[0]

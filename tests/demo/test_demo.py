@@ -476,6 +476,29 @@ def test_a_write_that_fails_is_raised_not_hung(db: str, monkeypatch: pytest.Monk
     assert 0 < max_seq(engine) <= counter["value"]
 
 
+def test_drawn_data_off_its_canonical_form_stops_the_build(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build checks one record in ``CHECK_EVERY`` of each type against ``canonical``
+    (the rest are stored as drawn, with their defaults): a draw that drifts from the schema
+    stops it, here the ninth household's income as text ("12000" validates as 12000)."""
+    engine = get_engine()
+    village_households = c.village_households
+    drawn = 0
+
+    def drifting(*args: Any) -> Any:
+        nonlocal drawn
+        for h in village_households(*args):
+            drawn += 1
+            if drawn == load.CHECK_EVERY + 1:
+                h.data["income_per_head"] = str(h.data["income_per_head"] or 0)
+            yield h
+
+    monkeypatch.setattr(c, "village_households", drifting)
+    with pytest.raises(ValueError, match="drawn data differs from its canonical form"):
+        build_demo(engine, seed=SEED, villages=VILLAGES)
+
+
 def test_every_village_has_its_base_for_last_year_and_this(demo: str) -> None:
     from backend.demo.villagebase import THIS_YEAR
     from backend.villagebase.defaults import INCOME_CODE, indicator_id
