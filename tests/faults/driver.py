@@ -15,8 +15,10 @@ one after another in shuffled order, while at random, per the seed:
   sometimes losing the refresh answer too) while ops wait;
 - a phone is lost for good with ops unsent or unanswered.
 
-Then a final clean sync (every phone pushes all it has, then pulls), and the checks of
-``tests/faults/checks.py``. From a test: ``Driver(url, SHORT).run_seed(seed)``. For long runs:
+Then a final clean sync (every phone pushes all it has; an empty push waits for the server's
+turn to come round, past any push a lost phone left behind; then every phone pulls), and
+the checks of ``tests/faults/checks.py``. From a test:
+``Driver(url, SHORT).run_seed(seed)``. For long runs:
 
     .venv/bin/python -m tests.faults.driver --seeds 1000 [--database-url postgresql+psycopg://…]
 
@@ -213,6 +215,12 @@ class Driver:
             for p in live:
                 p.lose_next_refresh = False
                 p.drain()
+            # A phone lost for good may have left a cut push that the server is still
+            # applying: the final pulls must come after it commits, or the store holds
+            # records that no pull had the chance to see (not a record lost: the next pull
+            # brings them). A live phone with nothing to drain would pull at once.
+            if live:
+                live[0].barrier()
             for p in live:
                 try:
                     p.pull()
