@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 from backend.geo.models import VillagerGroup
 from backend.orders.skills import SKILL, SKILLS_MAX
 from backend.records import checks
+from backend.records.bulk import one_of
 from backend.records.fields import (
     PHONE_PATTERN,
     Vocab,
@@ -124,7 +125,7 @@ def _prefetch_groups(session: Session, named: list[dict[str, Any]]) -> None:
         return
     rows = session.connection().execute(
         select(col(VillagerGroup.code), col(VillagerGroup.village_code)).where(
-            col(VillagerGroup.code).in_(wanted)
+            one_of(col(VillagerGroup.code), wanted)
         )
     )
     village_of.update((code, village) for code, village in rows)

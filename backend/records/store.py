@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlmodel import Session
 
-from backend.records.bulk import insert_rows, update_rows
+from backend.records.bulk import insert_rows, one_of, update_rows
 from backend.records.merge import Version
 from backend.records.models import RecordConflict, RecordHistory, SyncOp
 from backend.records.registry import RecordType
@@ -68,7 +68,7 @@ def load_rows(session: Session, rt: RecordType, ids: Iterable[str]) -> dict[str,
     if not ids:
         return {}
     t = rt.table
-    rows = session.connection().execute(select(t).where(t.c.id.in_(ids))).mappings().all()
+    rows = session.connection().execute(select(t).where(one_of(t.c.id, ids))).mappings().all()
     return {r["id"]: dict(r) for r in rows}
 
 
@@ -119,7 +119,7 @@ def load_history(
         .execute(
             select(HISTORY).where(
                 HISTORY.c.type == rt.name,
-                HISTORY.c.record_id.in_(list(min_versions)),
+                one_of(HISTORY.c.record_id, min_versions),
                 HISTORY.c.version >= lowest,
             )
         )

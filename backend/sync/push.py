@@ -23,7 +23,7 @@ from backend.config import Settings
 from backend.errors import AppError, BadRequest, TooLarge
 from backend.messages import InvalidData
 from backend.records import registry
-from backend.records.bulk import insert_rows
+from backend.records.bulk import insert_rows, one_of
 from backend.records.merge import Version, merge
 from backend.records.registry import RecordType
 from backend.records.store import (
@@ -180,7 +180,7 @@ class Batch:
             counts = dict.fromkeys(ids, 0)
             for parent, n in conn.execute(
                 select(column, func.count())
-                .where(column.in_(ids), ~rt.table.c.deleted)
+                .where(one_of(column, ids), ~rt.table.c.deleted)
                 .group_by(column)
             ):
                 counts[parent] = n
@@ -410,7 +410,7 @@ class Batch:
         op_ids = [op.op_id for op in self.ops]
         for r in self.session.connection().execute(
             select(SYNC_OPS.c.op_id, SYNC_OPS.c.user_id, SYNC_OPS.c.result).where(
-                SYNC_OPS.c.op_id.in_(op_ids)
+                one_of(SYNC_OPS.c.op_id, op_ids)
             )
         ):
             self.answered[r.op_id] = (r.user_id, r.result)
