@@ -42,7 +42,7 @@ from pathlib import Path
 from tests.conftest import LiveServer, free_port, wait_for_failpoint
 from tests.faults.checks import check_seed
 from tests.faults.phone import NoAnswer, NotSent, OpLog, Phone, Stats
-from tests.faults.world import World, drop_database, fresh_database
+from tests.faults.world import SeedWorld, World, drop_database, fresh_database
 
 DAY = 86_400
 
@@ -134,6 +134,29 @@ class Driver:
         self.world.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
+    def phone(
+        self,
+        w: SeedWorld,
+        username: str,
+        dev: str,
+        rng: random.Random,
+        ledger: dict[str, OpLog],
+        lock: threading.Lock,
+        skew_s: float = 0,
+    ) -> Phone:
+        """A phone of ``username`` in this seed's villages, talking to this server."""
+        return Phone(
+            username=username,
+            device_id=f"{username}-{dev}",
+            villages=w.cadres[username],
+            groups=w.groups,
+            base_url=self.server.url,
+            rng=rng,
+            ledger=ledger,
+            ledger_lock=lock,
+            skew_s=skew_s,
+        )
+
     def _ensure_up(self, failures: list[str]) -> None:
         if self.server.proc is None or self.server.proc.poll() is not None:
             failures.append("the server was down without being killed")
@@ -151,18 +174,9 @@ class Driver:
         phones: list[Phone] = []
         for username, dev in [(a, "d1"), (a, "d2"), (ab, "d1"), (b, "d1")]:
             days_off = rng.random() < cfg.clock_off_p
+            phone_rng = random.Random(rng.getrandbits(64))
             phones.append(
-                Phone(
-                    username=username,
-                    device_id=f"{username}-{dev}",
-                    villages=w.cadres[username],
-                    groups=w.groups,
-                    base_url=self.server.url,
-                    rng=random.Random(rng.getrandbits(64)),
-                    ledger=ledger,
-                    ledger_lock=lock,
-                    skew_s=_skew(rng, days_off),
-                )
+                self.phone(w, username, dev, phone_rng, ledger, lock, _skew(rng, days_off))
             )
         kills = 0
         try:

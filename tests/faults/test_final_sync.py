@@ -15,7 +15,7 @@ from contextlib import suppress
 import pytest
 
 from tests.faults.driver import SHORT, Driver
-from tests.faults.phone import NoAnswer, NotSent, OpLog, Phone
+from tests.faults.phone import NoAnswer, NotSent, OpLog
 
 pytestmark = pytest.mark.server
 
@@ -34,17 +34,7 @@ def test_the_empty_push_waits_for_a_cut_push_the_server_is_still_applying(
         ledger: dict[str, OpLog] = {}
         lock = threading.Lock()
         lost, other = (
-            Phone(
-                username=cadre,
-                device_id=f"{cadre}-{dev}",
-                villages=world.cadres[cadre],
-                groups=world.groups,
-                base_url=driver.server.url,
-                rng=random.Random(dev),
-                ledger=ledger,
-                ledger_lock=lock,
-                skew_s=0,
-            )
+            driver.phone(world, cadre, dev, random.Random(dev), ledger, lock)
             for dev in ("d1", "d2")
         )
         for p in (lost, other):
