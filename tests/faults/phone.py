@@ -550,14 +550,8 @@ class Phone:
         """An empty push. The server applies pushes in turn, first come first served, so it
         is answered only once every push taken before it has committed or failed: a cut
         one, say, that the server went on applying after its phone stopped listening."""
-        body = {
-            "device_id": self.device_id,
-            "batch_id": str(uuid.uuid4()),
-            "device_time": self.now().isoformat(),
-            "ops": [],
-        }
         try:
-            self.send(body)
+            self.send(self.body([]))
         except (NoAnswer, NotSent, Unexpected) as exc:
             self.fail(f"final empty push failed: {exc}")
 

@@ -53,6 +53,8 @@ def test_the_empty_push_waits_for_a_cut_push_the_server_is_still_applying(
 
         sender = threading.Thread(target=cut)
         sender.start()
+        # Not conftest's wait_for_failpoint: a cut sender stops listening at once, and that
+        # helper gives up when its sender ends.
         deadline = time.monotonic() + 30
         while not ready.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
