@@ -268,8 +268,10 @@ def build_demo(engine: Engine, *, seed: int, villages: int = 310, reset: bool = 
                 random.Random(f"{seed}/maps"),
                 OrdersDemo(random.Random(f"{seed}/orders")),
             )
-        finally:
-            writer.close()
+        except BaseException:
+            writer.abandon()
+            raise
+        writer.close()
     last = load_loans(engine, seed, user_ids, last + 1, counts)
     last = load_policies(engine, seed, user_ids, last + 1, counts)
     return _summary(townships, counts, len(user_ids), last)

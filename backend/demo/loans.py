@@ -149,8 +149,10 @@ def load_loans(
                     loader.add(LOAN_DIVIDEND, make_uuid(rng), d, seq, village, author)
                     seq += 1
             loader.flush()
-        finally:
-            writer.close()
+        except BaseException:
+            writer.abandon()
+            raise
+        writer.close()
     for name, n in loader.counts.items():
         counts[name] = counts.get(name, 0) + n
     return seq - 1

@@ -769,7 +769,9 @@ def load_policies(
         for seq, row in enumerate(POLICIES, first_seq):
             loader.add(POLICY, make_uuid(rng), policy_data(*row), seq, COUNTY_CODE)
         loader.flush()
-    finally:
-        writer.close()
+    except BaseException:
+        writer.abandon()
+        raise
+    writer.close()
     counts[POLICY.name] = counts.get(POLICY.name, 0) + len(POLICIES)
     return first_seq + len(POLICIES) - 1

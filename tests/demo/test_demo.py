@@ -431,6 +431,12 @@ def max_seq(engine: Engine) -> int:
         )
 
 
+def stays_half_loaded(engine: Engine) -> bool:
+    """SQLite commits the load batch by batch; PostgreSQL in one transaction, its references
+    checked at the end (backend/demo/load.py): a load that stops leaves none of it."""
+    return engine.dialect.name == "sqlite"
+
+
 def test_a_load_that_stops_half_way_leaves_the_counter_ahead(
     db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -452,7 +458,8 @@ def test_a_load_that_stops_half_way_leaves_the_counter_ahead(
     with pytest.raises(RuntimeError, match="power cut"):
         build_demo(engine, seed=SEED, villages=VILLAGES)
     [counter] = rows(engine, _t(ChangeCounter))
-    assert 0 < max_seq(engine) <= counter["value"]
+    assert max_seq(engine) <= counter["value"]
+    assert (max_seq(engine) > 0) == stays_half_loaded(engine)
 
 
 def test_a_write_that_fails_is_raised_not_hung(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -473,7 +480,46 @@ def test_a_write_that_fails_is_raised_not_hung(db: str, monkeypatch: pytest.Monk
     with pytest.raises(IntegrityError):
         build_demo(engine, seed=SEED, villages=VILLAGES)
     [counter] = rows(engine, _t(ChangeCounter))
-    assert 0 < max_seq(engine) <= counter["value"]
+    assert max_seq(engine) <= counter["value"]
+    assert (max_seq(engine) > 0) == stays_half_loaded(engine)
+
+
+def _foreign_keys(engine: Engine) -> list[tuple[str, str, str]]:
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+        )
+        return [tuple(r) for r in found]
+
+
+def test_postgresql_checks_every_reference_of_the_load_and_keeps_its_keys(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL's load drops the record tables' foreign keys and adds them back at its end
+    (backend/demo/load.py ``references_checked_at_end``): after a build every key is there
+    as the migrations made it, and a record naming a user the store does not hold stops the
+    load, which leaves no record and every key in place."""
+    engine = get_engine()
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's load connection checks no references (backend/demo/load.py)")
+    keys = _foreign_keys(engine)
+    assert any(table == "member" for table, _, _ in keys)
+    build_demo(engine, seed=SEED, villages=VILLAGES)
+    assert _foreign_keys(engine) == keys
+
+    put = load.Writer.put
+
+    def name_a_stranger(self: load.Writer, batch: load.Batch) -> None:
+        kind, record_id, data, seq, village, _user, reported = batch.records[-1]
+        batch.records[-1] = (kind, record_id, data, seq, village, 999_999, reported)
+        put(self, batch)
+
+    monkeypatch.setattr(load.Writer, "put", name_a_stranger)
+    with pytest.raises(IntegrityError, match="fk_"):
+        build_demo(engine, seed=SEED, villages=VILLAGES)
+    assert max_seq(engine) == 0
+    assert _foreign_keys(engine) == keys
 
 
 def test_drawn_data_off_its_canonical_form_stops_the_build(
