@@ -166,6 +166,26 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
                     raw.execute(f"PRAGMA {pragma}={value}")
 
 
+class Inbox:
+    """The writer's end of the batch queue; knows whether the caller's last word (None, or
+    ABANDON) has been taken, so that a writer that fails drains the queue exactly up to it:
+    the caller blocks on a full queue, and a writer left waiting for a word already taken
+    never exits (the caller's process then hangs joining it at exit)."""
+
+    def __init__(self, batches: "mp.Queue[Batch | str | None]") -> None:
+        self.batches = batches
+        self.done = False
+
+    def get(self) -> "Batch | str | None":
+        item = self.batches.get()
+        self.done = item is None or isinstance(item, str)
+        return item
+
+    def drain(self) -> None:
+        while not self.done:
+            self.get()
+
+
 class References:
     """PostgreSQL checks a foreign key row by row, a query per reference (a record row has
     three: its village and two users): ~6 s of the default county's ~26 s build. Within the
@@ -206,7 +226,7 @@ class References:
             )
 
 
-def _write(url: str, batches: "mp.Queue[Batch | str | None]") -> None:
+def _write(url: str, batches: Inbox) -> None:
     """The writer process: writes the batches until None. SQLite commits each batch in a
     transaction of its own; PostgreSQL the whole load in one, its references checked at the
     end (``References``)."""
@@ -226,7 +246,7 @@ def _write(url: str, batches: "mp.Queue[Batch | str | None]") -> None:
 
 def _insert(
     conn: Connection,
-    batches: "mp.Queue[Batch | str | None]",
+    batches: Inbox,
     transaction: Callable[[], AbstractContextManager[Any]],
     before_writing: Callable[[Table], None],
 ) -> None:
@@ -247,7 +267,8 @@ def _insert(
             )
 
 
-def _run(url: str, batches: "mp.Queue[Batch | str | None]", result: "mp.Queue[Any]") -> None:
+def _run(url: str, queued: "mp.Queue[Batch | str | None]", result: "mp.Queue[Any]") -> None:
+    batches = Inbox(queued)
     try:
         with cyclic_gc_paused():
             _write(url, batches)
@@ -258,10 +279,7 @@ def _run(url: str, batches: "mp.Queue[Batch | str | None]", result: "mp.Queue[An
         except Exception:
             exc = RuntimeError(where)
         result.put((exc, where))
-        # Never block the caller: take what it still sends, up to its last word (the
-        # ABANDON that stopped this writer was its last already).
-        while not isinstance(exc, Abandoned) and batches.get() not in (None, ABANDON):
-            pass
+        batches.drain()  # never block the caller: take what it still sends
     else:
         result.put(None)
 

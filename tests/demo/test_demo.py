@@ -2,6 +2,8 @@
 exactly as the sync engine stores records (so phones can pull it and merge against it)."""
 
 import hashlib
+import multiprocessing
+import time
 import uuid
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
@@ -520,6 +522,18 @@ def test_postgresql_checks_every_reference_of_the_load_and_keeps_its_keys(
         build_demo(engine, seed=SEED, villages=VILLAGES)
     assert max_seq(engine) == 0
     assert _foreign_keys(engine) == keys
+    assert writers_exit()
+
+
+def writers_exit() -> bool:
+    """Whether every demo writer process has ended (one failing after the last batch was
+    taken once waited for another, and pytest hung joining it at exit)."""
+    deadline = time.monotonic() + 10
+    while multiprocessing.active_children():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def test_drawn_data_off_its_canonical_form_stops_the_build(
