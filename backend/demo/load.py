@@ -197,6 +197,7 @@ class References:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.quote = conn.dialect.identifier_preparer.quote
         self.seen: set[str] = set()
         self.dropped: list[tuple[str, str, str]] = []  # table, key, its definition
 
@@ -204,7 +205,7 @@ class References:
         if table.name in self.seen:
             return
         self.seen.add(table.name)
-        quote = self.conn.dialect.identifier_preparer.quote
+        quote = self.quote
         keys = self.conn.execute(
             text(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -219,7 +220,7 @@ class References:
             self.dropped.append((table.name, name, definition))
 
     def check(self) -> None:
-        quote = self.conn.dialect.identifier_preparer.quote
+        quote = self.quote
         for table, name, definition in self.dropped:
             self.conn.exec_driver_sql(
                 f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"

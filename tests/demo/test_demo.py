@@ -499,7 +499,7 @@ def test_postgresql_checks_every_reference_of_the_load_and_keeps_its_keys(
     db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """PostgreSQL's load drops the record tables' foreign keys and adds them back at its end
-    (backend/demo/load.py ``references_checked_at_end``): after a build every key is there
+    (backend/demo/load.py ``References``): after a build every key is there
     as the migrations made it, and a record naming a user the store does not hold stops the
     load, which leaves no record and every key in place."""
     engine = get_engine()
